@@ -1,0 +1,120 @@
+"""PersistenceRegressor: the naive "tomorrow = today" forecast every model must beat."""
+
+from numbers import Integral
+
+import numpy as np
+from sklearn.base import _fit_context
+from sklearn.utils._param_validation import Interval
+from sklearn.utils.validation import check_is_fitted
+
+from ._base import SequenceRegressor
+
+
+class PersistenceRegressor(SequenceRegressor):
+    """Predict the last observed value of one feature of each window.
+
+    The naive forecast ("tomorrow = today"): it learns nothing, so any model that cannot beat
+    it in a time-series cross-validation has learned nothing useful either. It reads the same
+    windows as the recurrent regressors, so it can be one candidate of the same grid search.
+
+    Read more in the :ref:`User Guide <baseline>`.
+
+    Parameters
+    ----------
+    target_feature : int, default=0
+        Index of the feature (column of the original series) whose last value in the window is
+        the forecast. For a univariate series keep ``0``; for OHLCV columns predicting the next
+        close, use the index of ``Close``.
+
+    Attributes
+    ----------
+    n_features_in_ : int
+        Number of columns of `X` seen during :term:`fit`.
+
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during :term:`fit`. Defined only when `X` has feature names
+        that are all strings.
+
+    sequence_shape_ : tuple of (int, int)
+        ``(timesteps, features)`` of the sequences seen during :term:`fit`.
+
+    n_outputs_ : int
+        Number of target columns seen during :term:`fit`; every column gets the same forecast.
+
+    See Also
+    --------
+    WindowTransformer : Builds the windows this regressor reads.
+    LSTMRegressor : A recurrent regressor to compare with this baseline.
+
+    Notes
+    -----
+    The forecast is in the units of `X`. When `X` and `y` are scaled by different scalers (for
+    instance a ``MinMaxScaler`` on `X` and a ``TransformedTargetRegressor`` on `y`), the
+    forecast is off by the difference between the two scalings: evaluate the baseline on
+    unscaled data, as ``skrnn compare`` does.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from skrnn import PersistenceRegressor, WindowTransformer
+    >>> series = np.array([[1.0], [2.0], [4.0], [7.0]])
+    >>> next_value = np.array([2.0, 4.0, 7.0, 11.0])
+    >>> model = make_pipeline(WindowTransformer(window=2), PersistenceRegressor())
+    >>> model.fit(series, next_value).predict(series)
+    array([1., 2., 4., 7.])
+    """
+
+    _parameter_constraints = {"target_feature": [Interval(Integral, 0, None, closed="left")]}
+
+    def __init__(self, *, target_feature=0):
+        self.target_feature = target_feature
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y):
+        """Check the data; the baseline has nothing to learn.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, timesteps) or (n_samples, timesteps, n_features)
+            Windows, e.g. from :class:`WindowTransformer`.
+
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets aligned with the rows of `X`.
+
+        Returns
+        -------
+        self : object
+            Fitted regressor.
+        """
+        self._check_fit_data(X, y)
+        n_step_features = self.sequence_shape_[1]
+        if self.target_feature >= n_step_features:
+            raise ValueError(
+                f"target_feature={self.target_feature} is out of range: each time step has "
+                f"{n_step_features} feature(s). Use an index below {n_step_features}."
+            )
+        return self
+
+    def predict(self, X):
+        """Return the last value of `target_feature` in each window.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, timesteps) or (n_samples, timesteps, n_features)
+            Windows shaped like those seen in :meth:`fit`.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            The forecast, repeated for every target column.
+        """
+        check_is_fitted(self)
+        X = self._check_predict_data(X)
+        last = np.asarray(X[:, -1, self.target_feature], dtype=np.float64)
+        return self._as_prediction(np.repeat(last[:, None], self.n_outputs_, axis=1))
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.regressor_tags.poor_score = True  # a fixed rule, not a fitted model
+        return tags

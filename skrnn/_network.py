@@ -1,0 +1,244 @@
+"""Every line of skrnn that touches Keras, TensorFlow or SciKeras.
+
+Importing this module imports Keras, so skrnn's public modules import it only when a network is
+built, trained or unpickled. Swapping SciKeras for another wrapper means rewriting this module
+alone: the rest of skrnn calls :func:`fit_network` and :func:`predict_network`.
+"""
+
+import contextlib
+import functools
+import logging
+import math
+import os
+import sys
+from collections import defaultdict
+
+import numpy as np
+
+
+@contextlib.contextmanager
+def _native_stderr_silenced():
+    """Hide what TensorFlow's C++ start-up writes straight to file descriptor 2.
+
+    TensorFlow prints banners (oneDNN, CUDA probing) before its logging is configured, so
+    ``TF_CPP_MIN_LOG_LEVEL`` does not hide them. Only the start-up is silenced; Python-level
+    errors and warnings raised meanwhile still propagate.
+    """
+    sys.stderr.flush()
+    saved = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
+def _import_keras_and_scikeras():
+    """Import Keras (start-up banners hidden) and SciKeras (its monkey-patches undone)."""
+    start_up = "tensorflow" not in sys.modules and not os.environ.get("SKRNN_SHOW_TF_STARTUP")
+    with _native_stderr_silenced() if start_up else contextlib.nullcontext():
+        import keras
+
+        if keras.backend.backend() == "tensorflow":
+            import tensorflow as tf
+
+            # The first device initialisation and the first generator dataset print from C++
+            # too; trigger both while silenced.
+            tf.config.list_physical_devices()
+            list(tf.data.Dataset.from_generator(lambda: iter([0.0]), output_types=tf.float32))
+
+    if "scikeras" in sys.modules:  # the user imported it: their process, their patches
+        import scikeras.wrappers
+
+        return keras, scikeras.wrappers
+    # SciKeras replaces pickling and deep-copying of Keras objects when imported. Keras 3 pickles
+    # models natively, so skrnn undoes that patch rather than change the user's Keras.
+    patched = [
+        (keras.Model, "__reduce__"),
+        (keras.Model, "__deepcopy__"),
+        (keras.losses.Loss, "__reduce__"),
+        (keras.metrics.Metric, "__reduce__"),
+        (keras.optimizers.Optimizer, "__reduce__"),
+    ]
+    originals = [(cls, name, cls.__dict__.get(name)) for cls, name in patched]
+    import scikeras.wrappers
+
+    for cls, name, original in originals:
+        if original is None:
+            delattr(cls, name)
+        else:
+            setattr(cls, name, original)
+    return keras, scikeras.wrappers
+
+
+keras, _scikeras_wrappers = _import_keras_and_scikeras()
+
+
+class _DropRetracingWarnings(logging.Filter):
+    """Drop TensorFlow's "triggered tf.function retracing" warning.
+
+    Every new Keras model traces its own train and predict functions once, which TensorFlow
+    counts as retracing of one function as soon as a grid search has built five models. The
+    warning says nothing actionable there, so skrnn drops it, only while its own networks run.
+    """
+
+    def filter(self, record):
+        return "triggered tf.function retracing" not in record.getMessage()
+
+
+@contextlib.contextmanager
+def _quiet_retracing():
+    tf_logger = logging.getLogger("tensorflow")
+    quiet = _DropRetracingWarnings()
+    tf_logger.addFilter(quiet)
+    try:
+        yield
+    finally:
+        tf_logger.removeFilter(quiet)
+
+_CELLS = {
+    "rnn": keras.layers.SimpleRNN,
+    "lstm": keras.layers.LSTM,
+    "gru": keras.layers.GRU,
+}
+
+
+def build_network(meta, compile_kwargs, *, cell, units, dense_units, dropout, seed):
+    """Stacked recurrent layers, optional Dense layers, one linear output per target column.
+
+    Every random draw (initial weights, dropout masks) is seeded from `seed`, so no global
+    random state is needed for reproducibility.
+    """
+    seeds = iter(range(seed, seed + 4 * (len(units) + len(dense_units)) + 1))
+    timesteps, n_features = meta["X_shape_"][1:]
+    inputs = keras.Input(shape=(timesteps, n_features))
+    hidden = inputs
+    for depth, n_units in enumerate(units):
+        hidden = _CELLS[cell](
+            n_units,
+            return_sequences=depth < len(units) - 1,
+            kernel_initializer=keras.initializers.GlorotUniform(seed=next(seeds)),
+            recurrent_initializer=keras.initializers.Orthogonal(seed=next(seeds)),
+            seed=next(seeds),
+        )(hidden)
+        if dropout:
+            hidden = keras.layers.Dropout(dropout, seed=next(seeds))(hidden)
+    for n_units in dense_units:
+        hidden = keras.layers.Dense(
+            n_units,
+            activation="relu",
+            kernel_initializer=keras.initializers.GlorotUniform(seed=next(seeds)),
+        )(hidden)
+    outputs = keras.layers.Dense(
+        meta["n_outputs_"],
+        kernel_initializer=keras.initializers.GlorotUniform(seed=next(seeds)),
+    )(hidden)
+    model = keras.Model(inputs, outputs)
+    model.compile(**compile_kwargs)
+    return model
+
+
+_PREDICT_BATCH_SIZE = 256
+
+
+class _Batches(keras.utils.PyDataset):
+    """float32 batches cut from a (possibly strided, float64) sequence array as Keras asks.
+
+    Only one batch is ever copied at a time, so a window view of a long series is never
+    materialised, and shuffling uses a private generator instead of TensorFlow's global seed.
+    With `pad`, every batch has exactly `batch_size` rows (the last one is padded): the same
+    kernels then run for every row, so a row's prediction does not depend on which other rows
+    are predicted with it.
+    """
+
+    def __init__(self, X, y=None, *, batch_size, rng=None, pad=False):
+        super().__init__()
+        self.X, self.y, self.batch_size, self.rng, self.pad = X, y, batch_size, rng, pad
+        self.order = np.arange(len(X))
+        self.on_epoch_end()
+
+    def __len__(self):
+        return math.ceil(len(self.X) / self.batch_size)
+
+    def __getitem__(self, index):
+        rows = self.order[index * self.batch_size : (index + 1) * self.batch_size]
+        X = np.asarray(self.X[rows], dtype=np.float32)
+        if self.pad and len(rows) < self.batch_size:
+            X = np.concatenate([X, np.zeros((self.batch_size - len(rows), *X.shape[1:]), X.dtype)])
+        if self.y is None:
+            return (X,)
+        return X, np.asarray(self.y[rows], dtype=np.float32)
+
+    def on_epoch_end(self):
+        if self.rng is not None:
+            self.rng.shuffle(self.order)
+
+
+class _SequenceKerasRegressor(_scikeras_wrappers.KerasRegressor):
+    """SciKeras' KerasRegressor fed by :class:`_Batches` instead of whole in-memory arrays.
+
+    SciKeras validates the data, builds and compiles the model, and keeps ``history_``; only the
+    two calls into ``Model.fit`` and ``Model.predict`` are replaced.
+    """
+
+    def _fit_keras_model(
+        self, X, y, sample_weight, warm_start, epochs, initial_epoch, *, seed, validation,
+        patience,
+    ):
+        n_validation = math.ceil(validation * len(X)) if validation else 0
+        n_train = len(X) - n_validation
+        rng = np.random.default_rng(seed) if self.shuffle else None
+        train = _Batches(X[:n_train], y[:n_train], batch_size=self.batch_size, rng=rng)
+        callbacks = []
+        validation_data = None
+        if n_validation:
+            validation_data = _Batches(X[n_train:], y[n_train:], batch_size=self.batch_size)
+            callbacks.append(
+                keras.callbacks.EarlyStopping(patience=patience, restore_best_weights=True)
+            )
+        history = self.model_.fit(
+            train,
+            validation_data=validation_data,
+            epochs=initial_epoch + epochs,
+            initial_epoch=initial_epoch,
+            callbacks=callbacks,
+            shuffle=False,  # Keras would reorder batches with Python's global `random`
+            verbose=self.verbose,
+        )
+        self.history_ = defaultdict(list)
+        for key, values in history.history.items():
+            self.history_[key] += values
+
+    def _predict_raw(self, X, **kwargs):
+        X, _ = self._validate_data(X=X, y=None)
+        batches = _Batches(X, batch_size=_PREDICT_BATCH_SIZE, pad=True)
+        return self.model_.predict(batches, verbose=0)[: len(X)]
+
+
+def fit_network(X, y, *, cell, units, dense_units, dropout, optimizer, learning_rate, loss,
+                epochs, batch_size, shuffle, validation, patience, seed, verbose):
+    """Build and train a recurrent network on ``(n, timesteps, features)`` X and 2-D y."""
+    network = _SequenceKerasRegressor(
+        model=functools.partial(
+            build_network, cell=cell, units=units, dense_units=dense_units, dropout=dropout,
+            seed=seed,
+        ),
+        optimizer=optimizer,
+        optimizer__learning_rate=learning_rate,
+        loss=loss,
+        epochs=epochs,
+        batch_size=batch_size,
+        shuffle=shuffle,
+        verbose=verbose,
+    )
+    with _quiet_retracing():
+        return network.fit(X, y, seed=seed, validation=validation, patience=patience)
+
+
+def predict_network(network, X):
+    """Predictions of a network from :func:`fit_network`, always 2-D ``(n, n_outputs)``."""
+    with _quiet_retracing():
+        return network.predict(X.astype(network.X_dtype_, copy=False)).reshape(len(X), -1)
