@@ -94,33 +94,31 @@ def layout_from_names(names):
 def check_sequences(estimator, X, y="no_validation", *, reset):
     """Validate regressor input and return X as ``(n_samples, timesteps, features)``.
 
-    With `y` (at fit; None raises), returns ``(X, y)`` without the leading rows whose window was padded
-    because the series had no earlier history, so that they never distort training. On `reset`
-    the sequence shape is stored as ``estimator.sequence_shape_``; otherwise input is checked
-    against it.
+    With `y` (at fit; None raises), returns ``(X, y)`` without the leading rows whose window
+    was padded because the series had no earlier history, so that they never distort
+    training. On `reset` the sequence shape is stored as ``estimator.sequence_shape_``;
+    otherwise input is checked against it.
     """
     layout = getattr(X, "window_layout", None)
     if layout is None and hasattr(X, "columns"):
         layout = layout_from_names(np.asarray(X.columns, dtype=object))
-    kwargs = dict(reset=reset, allow_nd=True, dtype=(np.float64, np.float32))
+    if np.ndim(X) == 3:
+        # Flatten so that 2-D windows and 3-D sequences share one n_features_in_.
+        X = np.asarray(X)
+        layout = WindowLayout(X.shape[1], X.shape[2])
+        X = X.reshape(len(X), -1)
+    kwargs = dict(reset=reset, dtype=(np.float64, np.float32))
     fitting = not (isinstance(y, str) and y == "no_validation")
     if not fitting:
         X = validate_data(estimator, X, **kwargs)
     else:
         X, y = validate_data(estimator, X, y, multi_output=True, y_numeric=True, **kwargs)
-    if X.ndim == 3:
-        sequence_shape, n_padded = X.shape[1:], 0
-    elif X.ndim == 2 and layout is not None:
+    if layout is not None:
         sequence_shape, n_padded = (layout.window, layout.n_features), layout.n_padded
-    elif X.ndim == 2 and not reset and X.shape[1] == np.prod(estimator.sequence_shape_):
+    elif not reset and X.shape[1] == np.prod(estimator.sequence_shape_):
         sequence_shape, n_padded = estimator.sequence_shape_, 0
-    elif X.ndim == 2:
-        sequence_shape, n_padded = (X.shape[1], 1), 0
     else:
-        raise ValueError(
-            f"Expected X as 2-D (n_samples, timesteps) or 3-D (n_samples, timesteps, "
-            f"n_features) input, got {X.ndim}-D input with shape {X.shape}."
-        )
+        sequence_shape, n_padded = (X.shape[1], 1), 0
     sequence_shape = tuple(int(s) for s in sequence_shape)
     if reset:
         estimator.sequence_shape_ = sequence_shape

@@ -1,0 +1,103 @@
+"""The case study: RNN, LSTM, GRU and persistence on one price series, compared honestly."""
+
+import time
+from dataclasses import dataclass
+
+import pandas as pd
+from sklearn.compose import TransformedTargetRegressor
+from sklearn.metrics import root_mean_squared_error
+from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import MinMaxScaler
+
+from ._baseline import PersistenceRegressor
+from ._recurrent import GRURegressor, LSTMRegressor, RNNRegressor
+from ._window import WindowTransformer
+from .datasets import make_supervised
+
+NETWORKS = {"rnn": RNNRegressor, "lstm": LSTMRegressor, "gru": GRURegressor}
+MODELS = (*NETWORKS, "persistence")
+
+
+def make_candidate(name, network_params):
+    """Return ``(estimator, window_param)`` for one model name.
+
+    Networks get scalers fitted inside the pipeline (so on training folds only) on X and on y;
+    persistence runs on raw prices, where "tomorrow = today" is exact.
+    """
+    if name == "persistence":
+        pipeline = Pipeline([("window", WindowTransformer()), ("model", PersistenceRegressor())])
+        return pipeline, "window__window"
+    pipeline = Pipeline([
+        ("scale", MinMaxScaler()),
+        ("window", WindowTransformer()),
+        ("model", NETWORKS[name](**network_params)),
+    ])
+    return TransformedTargetRegressor(pipeline, transformer=MinMaxScaler()), (
+        "regressor__window__window"
+    )
+
+
+@dataclass
+class Comparison:
+    """What :func:`compare_models` found."""
+
+    table: pd.DataFrame  # one row per model: best window, CV RMSE, test RMSE
+    cv_results: pd.DataFrame  # one row per (model, window): mean and std RMSE across folds
+    predictions: dict  # model name -> pandas Series of test predictions
+    y_train: pd.Series
+    y_test: pd.Series
+
+
+def compare_models(frame, *, target="Close", windows=(30, 60), models=MODELS, n_splits=3,
+                   test_fraction=0.2, network_params=None, n_jobs=None, progress=None):
+    """Grid-search each model over `windows` with TimeSeriesSplit, then score the test span.
+
+    The last `test_fraction` of rows is held out. Each model's window is chosen by
+    cross-validated RMSE on the rest (``TimeSeriesSplit``), refitted there, and scored on
+    the held-out rows. All RMSE are in the units of `target`.
+    """
+    progress = progress or (lambda message: None)
+    X, y = make_supervised(frame, target)
+    n_test = int(round(test_fraction * len(X)))
+    X_train, X_test, y_train, y_test = X[:-n_test], X[-n_test:], y[:-n_test], y[-n_test:]
+    rows, cv_rows, predictions = [], [], {}
+    for i, name in enumerate(models, start=1):
+        started = time.perf_counter()
+        progress(f"[{i}/{len(models)}] {name}: {len(windows)} window(s) x {n_splits} folds ...")
+        estimator, window_param = make_candidate(name, network_params or {})
+        search = GridSearchCV(
+            estimator,
+            {window_param: list(windows)},
+            cv=TimeSeriesSplit(n_splits=n_splits),
+            scoring="neg_root_mean_squared_error",
+            n_jobs=n_jobs,
+        ).fit(X_train, y_train)
+        y_pred = pd.Series(search.predict(X_test), index=y_test.index, name=name)
+        predictions[name] = y_pred
+        best = search.best_index_
+        results = search.cv_results_
+        for window, mean, std in zip(
+            results[f"param_{window_param}"], results["mean_test_score"],
+            results["std_test_score"],
+        ):
+            cv_rows.append({"model": name, "window": int(window), "mean_rmse": -mean,
+                            "std_rmse": std})
+        rows.append({
+            "model": name,
+            "window": int(results[f"param_{window_param}"][best]),
+            "cv_rmse": -results["mean_test_score"][best],
+            "cv_rmse_std": results["std_test_score"][best],
+            "test_rmse": root_mean_squared_error(y_test, y_pred),
+        })
+        progress(f"      done in {time.perf_counter() - started:.1f}s, "
+                 f"test RMSE {rows[-1]['test_rmse']:.4f}")
+    table = pd.DataFrame(rows).set_index("model")
+    return Comparison(table, pd.DataFrame(cv_rows), predictions, y_train, y_test)
+
+
+def best_network(table):
+    """Name of the model with the lowest cross-validated RMSE, persistence excluded if possible."""
+    networks = table.drop(index="persistence", errors="ignore")
+    return (networks if len(networks) else table)["cv_rmse"].idxmin()
+

@@ -1,0 +1,342 @@
+"""Figures in scikit-learn's Display style: the forecast, and RMSE per model and window."""
+
+import numpy as np
+import pandas as pd
+from sklearn.utils.validation import check_consistent_length
+
+
+def _as_series(values, name):
+    if isinstance(values, pd.DataFrame):
+        if values.shape[1] != 1:
+            raise ValueError(f"{name} must have one column, got {values.shape[1]}.")
+        values = values.iloc[:, 0]
+    if not isinstance(values, pd.Series):
+        values = np.asarray(values, dtype=float)
+        if values.ndim != 1:
+            raise ValueError(f"{name} must be 1-D, got shape {values.shape}.")
+        values = pd.Series(values)
+    return values
+
+
+class ForecastDisplay:
+    """The forecast figure: training series, then actual and predicted values on the test span.
+
+    Build it with :meth:`from_estimator` or :meth:`from_predictions`; both call :meth:`plot`.
+    With pandas inputs indexed by dates, the x-axis shows the dates.
+
+    Parameters
+    ----------
+    y_train : pandas.Series
+        Target over the training span.
+
+    y_test : pandas.Series
+        Actual target over the test span.
+
+    y_pred : pandas.Series
+        Predictions over the test span, indexed like `y_test`.
+
+    model_name : str, default="Predicted"
+        Legend label of the predictions.
+
+    Attributes
+    ----------
+    ax_ : matplotlib Axes
+        Axes with the three lines.
+
+    figure_ : matplotlib Figure
+        Figure containing the axes.
+
+    lines_ : dict of str to matplotlib Line2D
+        The ``"train"``, ``"actual"`` and ``"predicted"`` lines.
+
+    See Also
+    --------
+    ModelComparisonDisplay : RMSE of several models and windows.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import pandas as pd
+    >>> from skrnn.plotting import ForecastDisplay
+    >>> dates = pd.date_range("2024-01-01", periods=6)
+    >>> y = pd.Series([1.0, 2, 3, 4, 5, 6], index=dates)
+    >>> display = ForecastDisplay.from_predictions(y[:4], y[4:], [4.8, 6.1])
+    >>> sorted(display.lines_)
+    ['actual', 'predicted', 'train']
+    """
+
+    def __init__(self, *, y_train, y_test, y_pred, model_name="Predicted"):
+        self.y_train = y_train
+        self.y_test = y_test
+        self.y_pred = y_pred
+        self.model_name = model_name
+
+    def plot(self, ax=None, *, title=None, ylabel=None):
+        """Draw the figure.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, default=None
+            Axes to draw on; a new figure is created if None.
+
+        title : str, default=None
+            Axes title.
+
+        ylabel : str, default=None
+            Y-axis label; defaults to the name of `y_train` when it has one.
+
+        Returns
+        -------
+        display : ForecastDisplay
+            This object, with `ax_`, `figure_` and `lines_` set.
+        """
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            _, ax = plt.subplots(figsize=(12, 5))
+        (train,) = ax.plot(self.y_train.index, self.y_train.to_numpy(), label="Train")
+        (actual,) = ax.plot(self.y_test.index, self.y_test.to_numpy(), label="Actual")
+        (predicted,) = ax.plot(self.y_pred.index, self.y_pred.to_numpy(), label=self.model_name)
+        ax.set_xlabel("Date" if isinstance(self.y_train.index, pd.DatetimeIndex) else "Time step")
+        ax.set_ylabel(ylabel or (self.y_train.name if self.y_train.name else "Value"))
+        if title:
+            ax.set_title(title)
+        ax.legend(loc="best")
+        self.ax_, self.figure_ = ax, ax.figure
+        self.lines_ = {"train": train, "actual": actual, "predicted": predicted}
+        return self
+
+    @classmethod
+    def from_predictions(cls, y_train, y_test, y_pred, *, model_name="Predicted", ax=None,
+                         title=None, ylabel=None):
+        """Plot given predictions for the test span.
+
+        Parameters
+        ----------
+        y_train : array-like of shape (n_train,)
+            Target over the training span (a Series with a date index for a date axis).
+
+        y_test : array-like of shape (n_test,)
+            Actual target over the test span.
+
+        y_pred : array-like of shape (n_test,)
+            Predictions for the test span; takes the index of `y_test`.
+
+        model_name : str, default="Predicted"
+            Legend label of the predictions.
+
+        ax : matplotlib Axes, default=None
+            Axes to draw on.
+
+        title : str, default=None
+            Axes title.
+
+        ylabel : str, default=None
+            Y-axis label.
+
+        Returns
+        -------
+        display : ForecastDisplay
+            The drawn display.
+        """
+        y_train = _as_series(y_train, "y_train")
+        y_test = _as_series(y_test, "y_test")
+        y_pred = _as_series(y_pred, "y_pred")
+        check_consistent_length(y_test, y_pred)
+        if isinstance(y_train.index, pd.RangeIndex) and isinstance(y_test.index, pd.RangeIndex):
+            # Plain arrays: number the test span after the training span.
+            y_test = y_test.set_axis(pd.RangeIndex(len(y_train), len(y_train) + len(y_test)))
+        y_pred = pd.Series(y_pred.to_numpy(), index=y_test.index, name=model_name)
+        display = cls(y_train=y_train, y_test=y_test, y_pred=y_pred, model_name=model_name)
+        return display.plot(ax=ax, title=title, ylabel=ylabel)
+
+    @classmethod
+    def from_estimator(cls, estimator, X_test, y_train, y_test, *, model_name=None, ax=None,
+                       title=None, ylabel=None):
+        """Predict `X_test` with a fitted estimator and plot the result.
+
+        Parameters
+        ----------
+        estimator : fitted estimator
+            For instance a Pipeline ending in an :class:`~skrnn.LSTMRegressor`, fitted on the
+            rows just before `X_test` so that its windows continue the series.
+
+        X_test : array-like of shape (n_test, n_features)
+            Test rows.
+
+        y_train : array-like of shape (n_train,)
+            Target over the training span.
+
+        y_test : array-like of shape (n_test,)
+            Actual target over the test span.
+
+        model_name : str, default=None
+            Legend label; the estimator's class name (last step of a pipeline) by default.
+
+        ax : matplotlib Axes, default=None
+            Axes to draw on.
+
+        title : str, default=None
+            Axes title.
+
+        ylabel : str, default=None
+            Y-axis label.
+
+        Returns
+        -------
+        display : ForecastDisplay
+            The drawn display.
+        """
+        if model_name is None:
+            final = estimator
+            while hasattr(final, "steps") or hasattr(final, "regressor_"):
+                final = final.steps[-1][1] if hasattr(final, "steps") else final.regressor_
+            model_name = type(final).__name__
+        y_pred = estimator.predict(X_test)
+        return cls.from_predictions(
+            y_train, y_test, y_pred, model_name=model_name, ax=ax, title=title, ylabel=ylabel
+        )
+
+
+class ModelComparisonDisplay:
+    """RMSE per model and window across cross-validation folds, with its spread.
+
+    One line per model, x = window length, y = mean RMSE over the folds, error bars = one
+    standard deviation across folds. Build it with :meth:`from_cv_results`.
+
+    Parameters
+    ----------
+    results : pandas.DataFrame
+        One row per candidate with columns ``model``, ``window``, ``mean_rmse`` and
+        ``std_rmse``.
+
+    Attributes
+    ----------
+    ax_ : matplotlib Axes
+        Axes with one errorbar line per model.
+
+    figure_ : matplotlib Figure
+        Figure containing the axes.
+
+    lines_ : dict of str to matplotlib ErrorbarContainer
+        One entry per model.
+
+    See Also
+    --------
+    ForecastDisplay : The forecast of one model.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from skrnn.plotting import ModelComparisonDisplay
+    >>> cv_results = {
+    ...     "param_model": ["LSTM", "LSTM", "Persistence", "Persistence"],
+    ...     "param_window": [10, 20, 10, 20],
+    ...     "mean_test_score": [-1.2, -1.1, -1.0, -1.0],
+    ...     "std_test_score": [0.1, 0.1, 0.05, 0.05],
+    ... }
+    >>> display = ModelComparisonDisplay.from_cv_results(
+    ...     cv_results, model_param="model", window_param="window")
+    >>> sorted(display.lines_)
+    ['LSTM', 'Persistence']
+    """
+
+    def __init__(self, *, results):
+        self.results = results
+
+    def plot(self, ax=None, *, title=None, ylabel="RMSE"):
+        """Draw the figure.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, default=None
+            Axes to draw on; a new figure is created if None.
+
+        title : str, default=None
+            Axes title.
+
+        ylabel : str, default="RMSE"
+            Y-axis label (name the unit, e.g. ``"RMSE (USD)"``).
+
+        Returns
+        -------
+        display : ModelComparisonDisplay
+            This object, with `ax_`, `figure_` and `lines_` set.
+        """
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            _, ax = plt.subplots(figsize=(8, 5))
+        self.lines_ = {}
+        for model, rows in self.results.groupby("model", sort=False):
+            rows = rows.sort_values("window")
+            self.lines_[model] = ax.errorbar(
+                rows["window"], rows["mean_rmse"], yerr=rows["std_rmse"], marker="o",
+                capsize=4, label=model,
+            )
+        ax.set_xlabel("Window (time steps)")
+        ax.set_ylabel(ylabel)
+        if title:
+            ax.set_title(title)
+        ax.legend(loc="best")
+        self.ax_, self.figure_ = ax, ax.figure
+        return self
+
+    @classmethod
+    def from_cv_results(cls, cv_results, *, model_param, window_param, ax=None, title=None,
+                        ylabel="RMSE"):
+        """Plot the ``cv_results_`` of a search scored with ``"neg_root_mean_squared_error"``.
+
+        Parameters
+        ----------
+        cv_results : fitted GridSearchCV, dict or pandas.DataFrame
+            A search (its ``cv_results_`` are read) or the results themselves.
+
+        model_param : str
+            Parameter that varies the model, e.g. ``"regressor__model"``; estimator values are
+            labelled by class name.
+
+        window_param : str
+            Parameter that varies the window, e.g. ``"regressor__window__window"``.
+
+        ax : matplotlib Axes, default=None
+            Axes to draw on.
+
+        title : str, default=None
+            Axes title.
+
+        ylabel : str, default="RMSE"
+            Y-axis label.
+
+        Returns
+        -------
+        display : ModelComparisonDisplay
+            The drawn display.
+        """
+        cv_results = getattr(cv_results, "cv_results_", cv_results)
+        frame = pd.DataFrame(cv_results)
+        needed = [f"param_{model_param}", f"param_{window_param}", "mean_test_score",
+                  "std_test_score"]
+        missing = [c for c in needed if c not in frame.columns]
+        if missing:
+            raise ValueError(
+                f"cv_results has no column(s) {missing}; check model_param and window_param "
+                f"against the searched parameters: "
+                f"{[c[6:] for c in frame.columns if c.startswith('param_')]}."
+            )
+        if (frame["mean_test_score"] > 0).any():
+            raise ValueError(
+                "Scores must come from scoring='neg_root_mean_squared_error' (all <= 0)."
+            )
+        models = frame[f"param_{model_param}"].map(
+            lambda m: m if isinstance(m, str) else type(m).__name__
+        )
+        results = pd.DataFrame({
+            "model": models,
+            "window": frame[f"param_{window_param}"].astype(int),
+            "mean_rmse": -frame["mean_test_score"],
+            "std_rmse": frame["std_test_score"],
+        })
+        return cls(results=results).plot(ax=ax, title=title, ylabel=ylabel)

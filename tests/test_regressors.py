@@ -1,0 +1,165 @@
+import pickle
+import random
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.pipeline import make_pipeline
+
+from skrnn import GRURegressor, LSTMRegressor, PersistenceRegressor, RNNRegressor, WindowTransformer
+
+TINY = dict(units=(4,), dense_units=(), epochs=2, batch_size=32)
+NETWORKS = [RNNRegressor, LSTMRegressor, GRURegressor]
+
+
+def sine(n=160, n_features=1):
+    t = np.arange(n + 1, dtype=float)
+    X = np.column_stack([np.sin(t / (8 + k)) for k in range(n_features)])
+    return X[:-1], X[1:, 0]
+
+
+@pytest.mark.parametrize("cls", NETWORKS)
+def test_same_random_state_same_predictions_and_no_global_state_touched(cls):
+    import tensorflow as tf
+    from tensorflow.python.framework import config
+
+    X, y = sine()
+    np_state, py_state = np.random.get_state(), random.getstate()
+    first = make_pipeline(WindowTransformer(window=8), cls(**TINY, random_state=3))
+    second = make_pipeline(WindowTransformer(window=8), cls(**TINY, random_state=3))
+    np.testing.assert_array_equal(first.fit(X, y).predict(X), second.fit(X, y).predict(X))
+    assert not config.is_op_determinism_enabled()
+    np.testing.assert_array_equal(np.random.get_state()[1], np_state[1])
+    assert random.getstate() == py_state
+    # an unseeded TF random op still works (SciKeras' determinism switch made it raise)
+    assert tf.random.uniform((2,)).shape == (2,)
+
+
+def test_different_random_states_differ():
+    X, y = sine()
+    a = LSTMRegressor(**TINY, random_state=0).fit(X[:, :1].repeat(5, 1), y).predict(X.repeat(5, 1))
+    b = LSTMRegressor(**TINY, random_state=1).fit(X[:, :1].repeat(5, 1), y).predict(X.repeat(5, 1))
+    assert not np.allclose(a, b)
+
+
+def test_multivariate_windows_are_read_as_sequences():
+    X, y = sine(n_features=3)
+    model = make_pipeline(WindowTransformer(window=6), GRURegressor(**TINY, random_state=0))
+    model.fit(X[:120], y[:120])
+    regressor = model[-1]
+    assert regressor.sequence_shape_ == (6, 3)
+    assert regressor.network_.model_.input_shape == (None, 6, 3)
+    # 3-D input gives the same predictions as the windows it was made of
+    windows = model[0].transform(X[120:])
+    np.testing.assert_allclose(
+        regressor.predict(np.asarray(windows).reshape(-1, 6, 3)), model.predict(X[120:])
+    )
+
+
+def test_padded_rows_are_left_out_of_training():
+    X, y = sine(n=40)
+    Xt = WindowTransformer(window=10).fit_transform(X)
+    seen = {}
+
+    class Spy(PersistenceRegressor):
+        def fit(self, X, y):
+            super().fit(X, y)
+            seen["n"] = len(self._check_fit_data(X, y)[0])
+            return self
+
+    Spy().fit(Xt, y)
+    assert seen["n"] == 40 - 9
+
+
+def test_pandas_window_names_give_multivariate_layout():
+    frame = pd.DataFrame(sine(n_features=2)[0], columns=["a", "b"])
+    y = sine(n_features=2)[1]
+    model = make_pipeline(WindowTransformer(window=4), PersistenceRegressor(target_feature=1))
+    model.set_output(transform="pandas").fit(frame, y)
+    assert model[-1].sequence_shape_ == (4, 2)
+    np.testing.assert_array_equal(model.predict(frame), frame["b"].to_numpy())
+
+
+def test_multi_output_targets():
+    X, y = sine()
+    Y = np.column_stack([y, 2 * y, 3 * y])
+    model = make_pipeline(WindowTransformer(window=5), LSTMRegressor(**TINY, random_state=0))
+    assert model.fit(X, Y).predict(X).shape == (len(X), 3)
+    assert make_pipeline(WindowTransformer(window=5), PersistenceRegressor()).fit(X, Y).predict(
+        X
+    ).shape == (len(X), 3)
+
+
+def test_persistence_is_exactly_the_last_value():
+    X = np.random.RandomState(0).rand(30, 3)
+    model = make_pipeline(WindowTransformer(window=4), PersistenceRegressor(target_feature=2))
+    np.testing.assert_array_equal(model.fit(X, X[:, 0]).predict(X), X[:, 2])
+
+
+def test_persistence_target_feature_out_of_range():
+    X = np.random.RandomState(0).rand(30, 2)
+    model = make_pipeline(WindowTransformer(window=4), PersistenceRegressor(target_feature=2))
+    with pytest.raises(ValueError, match="target_feature=2 is out of range"):
+        model.fit(X, X[:, 0])
+
+
+def test_pickle_round_trip_gives_identical_predictions():
+    X, y = sine()
+    model = make_pipeline(WindowTransformer(window=5), RNNRegressor(**TINY, random_state=0))
+    model.fit(X[:100], y[:100])
+    again = pickle.loads(pickle.dumps(model))
+    np.testing.assert_array_equal(again.predict(X[100:]), model.predict(X[100:]))
+
+
+def test_history_and_early_stopping_on_last_rows():
+    X, y = sine()
+    model = LSTMRegressor(
+        **{**TINY, "epochs": 30}, early_stopping=True, patience=1, validation_fraction=0.2,
+        random_state=0,
+    ).fit(X.repeat(5, axis=1), y)
+    assert set(model.history_) == {"loss", "val_loss"}
+    assert len(model.history_["loss"]) <= 30
+
+
+@pytest.mark.parametrize(
+    "params, match",
+    [
+        ({"units": ()}, "units must be"),
+        ({"units": (8, 0)}, "units must be"),
+        ({"units": -3}, "units"),
+        ({"dense_units": (4, -1)}, "dense_units must be"),
+        ({"optimizer": "adamax"}, "optimizer"),
+        ({"loss": "poisson"}, "loss"),
+        ({"dropout": 1.0}, "dropout"),
+        ({"epochs": 0}, "epochs"),
+        ({"learning_rate": 0}, "learning_rate"),
+    ],
+)
+def test_bad_parameters_raise_value_error_naming_them(params, match):
+    X, y = sine()
+    with pytest.raises(ValueError, match=match):
+        LSTMRegressor(**{**TINY, **params}).fit(X.repeat(3, axis=1), y)
+
+
+def test_bad_input_at_fit_and_predict():
+    X, y = sine()
+    Xw = X.repeat(4, axis=1)
+    with pytest.raises(ValueError, match="NaN"):
+        LSTMRegressor(**TINY).fit(Xw, np.where(np.arange(len(y)) == 3, np.nan, y))
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        LSTMRegressor(**TINY).fit(Xw, y[:-1])
+    model = PersistenceRegressor().fit(Xw, y)
+    with pytest.raises(ValueError, match="features"):
+        model.predict(X.repeat(5, axis=1))
+    with pytest.raises(ValueError, match="2D array"):
+        model.predict(X[:, 0])
+
+
+def test_verbose_controls_keras_output(capfd):
+    X, y = sine()
+    capfd.readouterr()
+    LSTMRegressor(**TINY, random_state=0).fit(X.repeat(3, axis=1), y).predict(X.repeat(3, 1))
+    quiet = capfd.readouterr()
+    assert quiet.out == "" and quiet.err == ""
+    LSTMRegressor(**TINY, random_state=0, verbose=2).fit(X.repeat(3, axis=1), y)
+    assert "Epoch 2/2" in capfd.readouterr().out
