@@ -102,9 +102,10 @@ def check_sequences(estimator, X, y="no_validation", *, reset):
     layout = getattr(X, "window_layout", None)
     if layout is None and hasattr(X, "columns"):
         layout = layout_from_names(np.asarray(X.columns, dtype=object))
-    if np.ndim(X) == 3:
-        # Flatten so that 2-D windows and 3-D sequences share one n_features_in_.
+    if isinstance(X, (list, tuple)):
         X = np.asarray(X)
+    if getattr(X, "ndim", None) == 3:
+        # Flatten so that 2-D windows and 3-D sequences share one n_features_in_.
         layout = WindowLayout(X.shape[1], X.shape[2])
         X = X.reshape(len(X), -1)
     kwargs = dict(reset=reset, dtype=(np.float64, np.float32))

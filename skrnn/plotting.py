@@ -18,6 +18,18 @@ def _as_series(values, name):
     return values
 
 
+def _final_estimator_name(estimator):
+    """Class name of the estimator at the end of pipelines, target transformers and searches."""
+    if estimator is None:
+        return "model"
+    for attribute in ("best_estimator_", "estimator", "regressor_", "regressor"):
+        if hasattr(estimator, attribute) and not isinstance(estimator, type):
+            return _final_estimator_name(getattr(estimator, attribute))
+    if hasattr(estimator, "steps"):
+        return _final_estimator_name(estimator.steps[-1][1])
+    return type(estimator).__name__
+
+
 class ForecastDisplay:
     """The forecast figure: training series, then actual and predicted values on the test span.
 
@@ -189,10 +201,7 @@ class ForecastDisplay:
             The drawn display.
         """
         if model_name is None:
-            final = estimator
-            while hasattr(final, "steps") or hasattr(final, "regressor_"):
-                final = final.steps[-1][1] if hasattr(final, "steps") else final.regressor_
-            model_name = type(final).__name__
+            model_name = _final_estimator_name(estimator)
         y_pred = estimator.predict(X_test)
         return cls.from_predictions(
             y_train, y_test, y_pred, model_name=model_name, ax=ax, title=title, ylabel=ylabel
@@ -273,7 +282,8 @@ class ModelComparisonDisplay:
         for model, rows in self.results.groupby("model", sort=False):
             rows = rows.sort_values("window")
             self.lines_[model] = ax.errorbar(
-                rows["window"], rows["mean_rmse"], yerr=rows["std_rmse"], marker="o",
+                rows["window"].to_numpy(float), rows["mean_rmse"].to_numpy(float),
+                yerr=rows["std_rmse"].to_numpy(float), marker="o",
                 capsize=4, label=model,
             )
         ax.set_xlabel("Window (time steps)")
@@ -285,8 +295,8 @@ class ModelComparisonDisplay:
         return self
 
     @classmethod
-    def from_cv_results(cls, cv_results, *, model_param, window_param, ax=None, title=None,
-                        ylabel="RMSE"):
+    def from_cv_results(cls, cv_results, *, window_param, model_param=None, ax=None,
+                        title=None, ylabel="RMSE"):
         """Plot the ``cv_results_`` of a search scored with ``"neg_root_mean_squared_error"``.
 
         Parameters
@@ -294,12 +304,13 @@ class ModelComparisonDisplay:
         cv_results : fitted GridSearchCV, dict or pandas.DataFrame
             A search (its ``cv_results_`` are read) or the results themselves.
 
-        model_param : str
-            Parameter that varies the model, e.g. ``"regressor__model"``; estimator values are
-            labelled by class name.
-
         window_param : str
             Parameter that varies the window, e.g. ``"regressor__window__window"``.
+
+        model_param : str, default=None
+            Parameter that varies the model, e.g. ``"regressor__model"``; estimator values are
+            labelled by class name. None when the search has one model: it is labelled by
+            the class name of the search's final estimator.
 
         ax : matplotlib Axes, default=None
             Axes to draw on.
@@ -315,8 +326,11 @@ class ModelComparisonDisplay:
         display : ModelComparisonDisplay
             The drawn display.
         """
+        label = _final_estimator_name(getattr(cv_results, "estimator", None))
         cv_results = getattr(cv_results, "cv_results_", cv_results)
         frame = pd.DataFrame(cv_results)
+        if model_param is None:
+            frame["param_model"], model_param = label, "model"
         needed = [f"param_{model_param}", f"param_{window_param}", "mean_test_score",
                   "std_test_score"]
         missing = [c for c in needed if c not in frame.columns]

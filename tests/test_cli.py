@@ -1,0 +1,91 @@
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+from sklearn.metrics import root_mean_squared_error
+
+from skrnn import cli
+from skrnn._compare import compare_models
+from skrnn.datasets import load_msft
+
+TINY_ARGS = ["--last", "220", "--windows", "5,10", "--splits", "2", "--epochs", "1",
+             "--units", "3", "--dense-units", ""]
+
+
+def test_compare_writes_table_and_figures(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert cli.main(["compare", *TINY_ARGS, "--models", "lstm,persistence",
+                     "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "[1/2] lstm" in printed and "persistence" in printed and "test_rmse" in printed
+    assert sorted(p.name for p in out.iterdir()) == ["comparison.png", "forecast.png",
+                                                     "results.csv"]
+    for png in ("forecast.png", "comparison.png"):
+        assert (out / png).read_bytes()[:4] == b"\x89PNG"
+    table = pd.read_csv(out / "results.csv", index_col="model")
+    assert list(table.index) == ["lstm", "persistence"]
+    assert set(table["window"]) <= {5, 10}
+
+
+def test_table_rmse_is_sklearns_rmse_in_price_units():
+    frame = load_msft().iloc[-220:]
+    result = compare_models(frame, windows=(5,), models=("gru", "persistence"), n_splits=2,
+                            network_params=dict(units=(3,), dense_units=(), epochs=1))
+    for name, y_pred in result.predictions.items():
+        assert result.table.loc[name, "test_rmse"] == pytest.approx(
+            root_mean_squared_error(result.y_test, y_pred), rel=1e-12)
+    # persistence: tomorrow's close predicted by today's close, in dollars
+    assert result.table.loc["persistence", "test_rmse"] == pytest.approx(
+        root_mean_squared_error(result.y_test, frame["Close"].loc[result.y_test.index]))
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--csv", "does-not-exist.csv"], "no such file"),
+        (["--models", "lstm,transformer"], "unknown ['transformer']"),
+        (["--windows", "5,x"], "comma-separated integers"),
+        (["--windows", "0"], "positive integers"),
+        (["--units", ""], "positive integers"),
+        (["--column", "Price"], "not in the data"),
+        (["--splits", "1"], "--splits >= 2"),
+        (["--last", "30", "--windows", "20"], "too few"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(args, message, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert cli.main(["compare", *TINY_ARGS, "--out", str(out), *args]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("skrnn: error: ") and message in err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert not list(out.glob("*")) if out.exists() else True
+
+
+def test_unreadable_csv_and_non_numeric_column(tmp_path, capsys):
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"\x00\x01\x02 not, a csv\n\"unterminated")
+    assert cli.main(["compare", "--csv", str(bad), "--out", str(tmp_path / "o")]) == 2
+    assert "not a readable CSV file" in capsys.readouterr().err
+    text = tmp_path / "text.csv"
+    text.write_text("Date,Close\n2024-01-01,a\n2024-01-02,b\n")
+    assert cli.main(["compare", "--csv", str(text), "--out", str(tmp_path / "o")]) == 2
+    assert "not numeric" in capsys.readouterr().err
+
+
+def test_unwritable_output_folder(tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("a file where a folder should be")
+    assert cli.main(["compare", *TINY_ARGS, "--out", str(blocker / "out")]) == 2
+    assert "cannot write there" in capsys.readouterr().err
+
+
+def test_debug_shows_the_traceback(tmp_path):
+    with pytest.raises(cli.UsageError):
+        cli.main(["compare", "--debug", "--windows", "x", "--out", str(tmp_path)])
+
+
+def test_python_dash_m_entry_point():
+    result = subprocess.run([sys.executable, "-m", "skrnn", "compare", "--help"],
+                            capture_output=True, text=True, check=True)
+    assert "--quick" in result.stdout and "--ticker" in result.stdout
