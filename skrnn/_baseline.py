@@ -29,17 +29,17 @@ class PersistenceRegressor(SequenceRegressor):
     Attributes
     ----------
     n_features_in_ : int
-        Number of columns of `X` seen during :term:`fit`.
+        Number of columns of `X` seen during ``fit``.
 
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Names of features seen during :term:`fit`. Defined only when `X` has feature names
+        Names of features seen during ``fit``. Defined only when `X` has feature names
         that are all strings.
 
     sequence_shape_ : tuple of (int, int)
-        ``(timesteps, features)`` of the sequences seen during :term:`fit`.
+        ``(timesteps, features)`` of the sequences seen during ``fit``.
 
     n_outputs_ : int
-        Number of target columns seen during :term:`fit`; every column gets the same forecast.
+        Number of target columns seen during ``fit``; every column gets the same forecast.
 
     See Also
     --------

@@ -221,17 +221,17 @@ _DOC = """Regressor with stacked {cell} layers that reads each sample as a seque
     Attributes
     ----------
     n_features_in_ : int
-        Number of columns of `X` seen during :term:`fit` (timesteps for 3-D input).
+        Number of columns of `X` seen during ``fit`` (timesteps for 3-D input).
 
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Names of features seen during :term:`fit`. Defined only when `X` has feature names
+        Names of features seen during ``fit``. Defined only when `X` has feature names
         that are all strings.
 
     sequence_shape_ : tuple of (int, int)
-        ``(timesteps, features)`` of the sequences seen during :term:`fit`.
+        ``(timesteps, features)`` of the sequences seen during ``fit``.
 
     n_outputs_ : int
-        Number of target columns seen during :term:`fit`.
+        Number of target columns seen during ``fit``.
 
     network_ : scikeras.wrappers.KerasRegressor
         The fitted SciKeras wrapper; its ``model_`` is the Keras model.

@@ -38,18 +38,18 @@ class WindowTransformer(TransformerMixin, BaseEstimator):
     Attributes
     ----------
     n_features_in_ : int
-        Number of features (columns) of the series seen during :term:`fit`.
+        Number of features (columns) of the series seen during ``fit``.
 
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Names of features seen during :term:`fit`. Defined only when `X` has feature names
+        Names of features seen during ``fit``. Defined only when `X` has feature names
         that are all strings.
 
-    context_ : ndarray of shape (window - 1, n_features_in_)
-        The last ``window - 1`` rows seen during :term:`fit`. :meth:`transform` uses them as the
+    context_ : ndarray of shape (window - 1, n_features)
+        The last ``window - 1`` rows seen during ``fit``. :meth:`transform` uses them as the
         history of data that continues the fitted series.
 
     fit_fingerprint_ : str
-        Hash of the data seen during :term:`fit`, used to recognise that very data in
+        Hash of the data seen during ``fit``, used to recognise that very data in
         :meth:`transform`.
 
     See Also

@@ -1,0 +1,51 @@
+"""The documentation builds without warnings, its examples run, and README tells the truth."""
+
+import doctest
+import importlib
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parents[1]
+MODULES = ["skrnn._window", "skrnn._baseline", "skrnn._recurrent", "skrnn.plotting",
+           "skrnn.datasets._bundled", "skrnn.datasets._supervised", "skrnn.datasets._yahoo",
+           "skrnn.datasets._home"]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_docstring_examples_run(name):
+    module = importlib.import_module(name)
+    result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.failed == 0
+    assert result.attempted > 0
+
+
+def test_every_public_class_has_an_examples_section():
+    import skrnn
+    from skrnn import plotting
+
+    classes = [getattr(skrnn, n) for n in skrnn.__all__ if n != "__version__"]
+    classes += [plotting.ForecastDisplay, plotting.ModelComparisonDisplay]
+    for cls in classes:
+        assert "Examples\n    --------" in cls.__doc__, cls.__name__
+
+
+def test_sphinx_build_has_no_warnings(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-W", "-q", "-b", "html", "-d", str(tmp_path / "dt"),
+         str(ROOT / "docs"), str(tmp_path / "html")],
+        capture_output=True, text=True, timeout=600,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert (tmp_path / "html" / "api.html").exists()
+
+
+def test_ci_runs_exactly_the_test_command_of_the_readme():
+    readme = (ROOT / "README.md").read_text()
+    commands = re.findall(r"```bash\n(.+?)\n```", readme)
+    test_command = next(c for c in commands if "pytest" in c)
+    assert test_command in (ROOT / ".ci" / "run").read_text().splitlines()
+    assert any("skrnn compare" in c for c in commands)
