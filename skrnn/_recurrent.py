@@ -106,6 +106,17 @@ class _RecurrentRegressor(SequenceRegressor):
         self : object
             Fitted regressor.
         """
+        previous = dict(vars(self))
+        try:
+            return self._fit(X, y)
+        except BaseException:
+            # Interrupted or failed: back to the previous state (unfitted or fitted), never
+            # half-fitted with new validation attributes and an old network.
+            vars(self).clear()
+            vars(self).update(previous)
+            raise
+
+    def _fit(self, X, y):
         units = _check_layer_sizes(self.units, "units", allow_empty=False)
         dense_units = _check_layer_sizes(self.dense_units, "dense_units", allow_empty=True)
         X, y = self._check_fit_data(X, y)

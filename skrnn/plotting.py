@@ -286,6 +286,7 @@ class ModelComparisonDisplay:
                 yerr=rows["std_rmse"].to_numpy(float), marker="o",
                 capsize=4, label=model,
             )
+        ax.set_xticks(sorted(self.results["window"].unique()))
         ax.set_xlabel("Window (time steps)")
         ax.set_ylabel(ylabel)
         if title:

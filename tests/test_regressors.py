@@ -163,3 +163,25 @@ def test_verbose_controls_keras_output(capfd):
     assert quiet.out == "" and quiet.err == ""
     LSTMRegressor(**TINY, random_state=0, verbose=2).fit(X.repeat(3, axis=1), y)
     assert "Epoch 2/2" in capfd.readouterr().out
+
+
+@pytest.mark.parametrize("fitted_before", [False, True])
+def test_interrupted_fit_leaves_previous_state(monkeypatch, fitted_before):
+    from skrnn import _network
+
+    X, y = sine()
+    model = LSTMRegressor(**TINY, random_state=0)
+    if fitted_before:
+        model.fit(X.repeat(3, axis=1), y)
+        before = model.predict(X.repeat(3, axis=1))
+    state = dict(vars(model))
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(_network, "fit_network", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        model.fit(X.repeat(5, axis=1), y)  # a different shape: validation already ran
+    assert vars(model) == state
+    if fitted_before:
+        np.testing.assert_array_equal(model.predict(X.repeat(3, axis=1)), before)
