@@ -6,12 +6,12 @@ trained or unpickled.
 
 from ._baseline import PersistenceRegressor
 from ._recurrent import GRURegressor, LSTMRegressor, RNNRegressor
+from ._versioning import InconsistentVersionWarning, __version__
 from ._window import WindowTransformer
-
-__version__ = "0.1.0"
 
 __all__ = [
     "GRURegressor",
+    "InconsistentVersionWarning",
     "LSTMRegressor",
     "PersistenceRegressor",
     "RNNRegressor",

@@ -3,9 +3,10 @@
 from sklearn.base import BaseEstimator, RegressorMixin
 
 from ._sequences import check_sequences
+from ._versioning import VersionedPickleMixin
 
 
-class SequenceRegressor(RegressorMixin, BaseEstimator):
+class SequenceRegressor(VersionedPickleMixin, RegressorMixin, BaseEstimator):
     """Base class for regressors that read each sample as a sequence of time steps.
 
     Accepts 2-D input (flat windows, see :mod:`skrnn._sequences`) and 3-D input

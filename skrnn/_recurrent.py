@@ -1,5 +1,6 @@
 """RNNRegressor, LSTMRegressor and GRURegressor: one implementation, three cell types."""
 
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -31,6 +32,18 @@ def _check_layer_sizes(sizes, name, *, allow_empty):
             f"layer), got {sizes if sizes is not None else name!r}."
         )
     return tuple(int(s) for s in sizes)
+
+
+def _warn_if_badly_scaled(values, name, remedy):
+    """Networks learn values of order one; far larger or smaller ones barely train."""
+    spread = float(np.max(np.std(values, axis=0)))
+    if spread > 1e3 or 0 < spread < 1e-3:
+        warnings.warn(
+            f"{name} varies on a scale of {spread:.3g}; recurrent networks train on values of "
+            f"order one and will fit this poorly. Scale {name} with {remedy}.",
+            UserWarning,
+            stacklevel=4,
+        )
 
 
 class _RecurrentRegressor(SequenceRegressor):
@@ -120,6 +133,8 @@ class _RecurrentRegressor(SequenceRegressor):
         units = _check_layer_sizes(self.units, "units", allow_empty=False)
         dense_units = _check_layer_sizes(self.dense_units, "dense_units", allow_empty=True)
         X, y = self._check_fit_data(X, y)
+        _warn_if_badly_scaled(X, "X", "a MinMaxScaler before the WindowTransformer")
+        _warn_if_badly_scaled(y, "y", "TransformedTargetRegressor(..., transformer=MinMaxScaler())")
         validation = self.validation_fraction if self.early_stopping else 0.0
         if validation and len(X) - np.ceil(validation * len(X)) < 1:
             raise ValueError(
@@ -147,6 +162,11 @@ class _RecurrentRegressor(SequenceRegressor):
             verbose=self.verbose,
         )
         self.history_ = dict(self.network_.history_)
+        if not np.all(np.isfinite(self.history_["loss"])):
+            raise ValueError(
+                "Training diverged: the loss became NaN or infinite. Scale X and y to values "
+                "of order one, or lower learning_rate."
+            )
         return self
 
     def predict(self, X):

@@ -13,6 +13,7 @@ from sklearn.utils.validation import (
 )
 
 from ._sequences import WindowedArray, WindowLayout, window_feature_names
+from ._versioning import VersionedPickleMixin
 
 
 def _fingerprint(X):
@@ -21,7 +22,7 @@ def _fingerprint(X):
     return digest.hexdigest()
 
 
-class WindowTransformer(TransformerMixin, BaseEstimator):
+class WindowTransformer(VersionedPickleMixin, TransformerMixin, BaseEstimator):
     """Turn each row of a time-ordered series into the window of rows that ends at it.
 
     Row ``t`` of the output holds input rows ``t - window + 1, ..., t`` flattened oldest first,

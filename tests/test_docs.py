@@ -27,7 +27,8 @@ def test_every_public_class_has_an_examples_section():
     import skrnn
     from skrnn import plotting
 
-    classes = [getattr(skrnn, n) for n in skrnn.__all__ if n != "__version__"]
+    classes = [getattr(skrnn, n) for n in skrnn.__all__
+               if n != "__version__" and not n.endswith("Warning")]
     classes += [plotting.ForecastDisplay, plotting.ModelComparisonDisplay]
     for cls in classes:
         assert "Examples\n    --------" in cls.__doc__, cls.__name__

@@ -185,3 +185,56 @@ def test_interrupted_fit_leaves_previous_state(monkeypatch, fitted_before):
     assert vars(model) == state
     if fitted_before:
         np.testing.assert_array_equal(model.predict(X.repeat(3, axis=1)), before)
+
+
+@pytest.mark.parametrize("scale", [1e9, 1e-9])
+def test_badly_scaled_data_warns_and_scaled_pipeline_recovers(scale):
+    from sklearn.compose import TransformedTargetRegressor
+    from sklearn.preprocessing import MinMaxScaler
+
+    X, y = sine()
+    X, y = scale * (2 + X), scale * (2 + y)
+    with pytest.warns(UserWarning, match="Scale y with TransformedTargetRegressor"):
+        raw = make_pipeline(WindowTransformer(window=5), LSTMRegressor(**TINY)).fit(X, y)
+    assert np.isfinite(raw.predict(X)).all()
+    scaled = TransformedTargetRegressor(
+        make_pipeline(MinMaxScaler(), WindowTransformer(window=5), LSTMRegressor(**TINY)),
+        transformer=MinMaxScaler(),
+    ).fit(X, y)
+    prediction = scaled.predict(X)
+    assert np.isfinite(prediction).all()
+    assert np.all(np.abs(prediction / scale - 2) < 2)  # in the units of y
+
+
+def test_constant_series_and_constant_feature_give_finite_predictions():
+    X = np.full((60, 1), 5.0)
+    model = make_pipeline(WindowTransformer(window=5), GRURegressor(**TINY, random_state=0))
+    assert np.isfinite(model.fit(X, X[:, 0]).predict(X)).all()
+    X2 = np.column_stack([sine()[0][:60, 0], np.ones(60)])
+    assert np.isfinite(model.fit(X2, X2[:, 0]).predict(X2)).all()
+
+
+def test_diverged_training_raises_and_keeps_the_estimator_unfitted():
+    X, y = sine()
+    model = RNNRegressor(**{**TINY, "epochs": 3}, learning_rate=1e30, random_state=0)
+    with pytest.raises(ValueError, match="Training diverged"):
+        model.fit(X.repeat(4, axis=1) * 1e3, y * 1e30)
+    assert not hasattr(model, "network_")
+
+
+def test_sparse_object_and_renamed_inputs_are_refused():
+    import pandas as pd
+    import scipy.sparse as sp
+
+    X, y = sine()
+    Xw = X.repeat(3, axis=1)
+    with pytest.raises(TypeError, match="Sparse data was passed"):
+        PersistenceRegressor().fit(sp.csr_matrix(Xw), y)
+    with pytest.raises(TypeError, match="Sparse data was passed"):
+        WindowTransformer(window=2).fit(sp.csr_matrix(X))
+    with pytest.raises(ValueError, match="could not convert string to float"):
+        PersistenceRegressor().fit(np.array([["a", "b"]] * 5, dtype=object), np.ones(5))
+    frame = pd.DataFrame(Xw, columns=["a", "b", "c"])
+    model = PersistenceRegressor().fit(frame, y)
+    with pytest.raises(ValueError, match="feature names should match"):
+        model.predict(frame.rename(columns={"c": "d"}))
