@@ -4,6 +4,7 @@ import hashlib
 from numbers import Integral
 
 import numpy as np
+import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import (
@@ -20,6 +21,16 @@ def _fingerprint(X):
     digest = hashlib.blake2b(np.ascontiguousarray(X).view(np.uint8), digest_size=16)
     digest.update(repr((X.shape, X.dtype.str)).encode())
     return digest.hexdigest()
+
+
+def _check_time_order(X):
+    """Windows follow row order: refuse a date index that says the rows are not in time order."""
+    index = getattr(X, "index", None)
+    if isinstance(index, pd.DatetimeIndex):
+        if index.has_duplicates:
+            raise ValueError("X has duplicated dates in its index; drop the duplicates first.")
+        if not index.is_monotonic_increasing:
+            raise ValueError("X's date index is not in time order; call X.sort_index() first.")
 
 
 class WindowTransformer(VersionedPickleMixin, TransformerMixin, BaseEstimator):
@@ -114,6 +125,7 @@ class WindowTransformer(VersionedPickleMixin, TransformerMixin, BaseEstimator):
         self : object
             Fitted transformer.
         """
+        _check_time_order(X)
         X = validate_data(self, X, dtype=(np.float64, np.float32))
         if X.shape[0] < self.window:
             raise ValueError(
@@ -139,6 +151,7 @@ class WindowTransformer(VersionedPickleMixin, TransformerMixin, BaseEstimator):
             step side by side. Same dtype as `X` (float32 or float64).
         """
         check_is_fitted(self)
+        _check_time_order(X)
         X = validate_data(self, X, reset=False, dtype=(np.float64, np.float32))
         if _fingerprint(X) == self.fit_fingerprint_:
             history, n_padded = np.repeat(X[:1], self.window - 1, axis=0), self.window - 1
@@ -150,6 +163,28 @@ class WindowTransformer(VersionedPickleMixin, TransformerMixin, BaseEstimator):
         flat = windows.transpose(0, 2, 1).reshape(n_samples, self.window * n_features)
         layout = WindowLayout(self.window, n_features, min(n_padded, n_samples))
         return WindowedArray(flat, layout)
+
+    def inverse_transform(self, X):
+        """Recover the series from its windows: the last time step of each window.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, window * n_features)
+            Windows from :meth:`transform`.
+
+        Returns
+        -------
+        X_original : ndarray of shape (n_samples, n_features)
+            Row ``t`` of the series each window ends at.
+        """
+        check_is_fitted(self)
+        X = np.asarray(X)
+        if X.ndim != 2 or X.shape[1] != self.window * self.n_features_in_:
+            raise ValueError(
+                f"Expected windows of shape (n_samples, {self.window * self.n_features_in_}), "
+                f"got {X.shape}."
+            )
+        return np.array(X[:, X.shape[1] - self.n_features_in_ :])
 
     def get_feature_names_out(self, input_features=None):
         """Names of the window columns, e.g. ``"Close[t-1]", "Close[t]"``.

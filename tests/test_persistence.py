@@ -3,6 +3,7 @@
 import pickle
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -76,3 +77,15 @@ def test_same_results_with_one_or_two_worker_processes():
         results.append((search.cv_results_["mean_test_score"], search.predict(X[120:])))
     np.testing.assert_array_equal(results[0][0], results[1][0])
     np.testing.assert_array_equal(results[0][1], results[1][1])
+
+
+def test_same_random_state_same_predictions_in_a_fresh_process(tmp_path):
+    X, y = data()
+    code = (
+        "import numpy as np, sys; sys.path.insert(0, %r);"
+        "from test_persistence import data, pipeline; X, y = data();"
+        "np.save(%r, pipeline().fit(X[:120], y[:120]).predict(X[120:]))"
+    ) % (str(Path(__file__).parent), str(tmp_path / "pred.npy"))
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+    np.testing.assert_array_equal(np.load(tmp_path / "pred.npy"),
+                                  pipeline().fit(X[:120], y[:120]).predict(X[120:]))

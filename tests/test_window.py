@@ -107,3 +107,17 @@ def test_wrong_feature_count_at_transform():
     transformer = WindowTransformer(window=2).fit(series(n_features=2))
     with pytest.raises(ValueError, match="features"):
         transformer.transform(series(n_features=3))
+
+
+@pytest.mark.parametrize(
+    "dates, match",
+    [(["2024-01-02", "2024-01-01", "2024-01-03"], "not in time order"),
+     (["2024-01-01", "2024-01-01", "2024-01-03"], "duplicated dates")],
+)
+def test_date_index_out_of_order_is_refused(dates, match):
+    frame = pd.DataFrame({"Close": [1.0, 2.0, 3.0]}, index=pd.to_datetime(dates))
+    with pytest.raises(ValueError, match=match):
+        WindowTransformer(window=2).fit(frame)
+    good = WindowTransformer(window=2).fit(frame.reset_index(drop=True))
+    with pytest.raises(ValueError, match=match):
+        good.transform(frame)

@@ -35,6 +35,8 @@ def test_window_contract(data, draw):
         k = draw.draw(st.integers(window, n - 1))
         continued = WindowTransformer(window=window).fit(X[:k]).transform(X[k:])
         np.testing.assert_array_equal(continued, Xt[k:])  # the continuation rule
+    transformer = WindowTransformer(window=window).fit(X)
+    np.testing.assert_array_equal(transformer.inverse_transform(Xt), X)  # inverse
     names = WindowTransformer(window=window).fit(X).get_feature_names_out()
     assert len(names) == Xt.shape[1] and len(set(names)) == len(names)
     assert names[-1] == f"x{n_features - 1}[t]"
