@@ -21,8 +21,8 @@ def _native_stderr_silenced():
     """Hide what TensorFlow's C++ start-up writes straight to file descriptor 2.
 
     TensorFlow prints banners (oneDNN, CUDA probing) before its logging is configured, so
-    ``TF_CPP_MIN_LOG_LEVEL`` does not hide them. Only the start-up is silenced; Python-level
-    errors and warnings raised meanwhile still propagate.
+    ``TF_CPP_MIN_LOG_LEVEL`` does not hide them. Only the start-up is silenced (Python
+    warnings printed meanwhile are hidden too); exceptions still propagate.
     """
     sys.stderr.flush()
     saved = os.dup(2)
@@ -48,7 +48,8 @@ def _import_keras_and_scikeras():
             # The first device initialisation and the first generator dataset print from C++
             # too; trigger both while silenced.
             tf.config.list_physical_devices()
-            list(tf.data.Dataset.from_generator(lambda: iter([0.0]), output_types=tf.float32))
+            list(tf.data.Dataset.from_generator(
+                lambda: iter([0.0]), output_signature=tf.TensorSpec((), tf.float32)))
 
     if "scikeras" in sys.modules:  # the user imported it: their process, their patches
         import scikeras.wrappers

@@ -188,6 +188,7 @@ def main(argv=None):
         print(f"skrnn: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("skrnn: interrupted (each output file is written whole or not at all)", file=sys.stderr)
+        print("skrnn: interrupted (each output file is written whole or not at all)",
+              file=sys.stderr)
         return 130
     return 0

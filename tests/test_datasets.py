@@ -4,8 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from skrnn.datasets import fetch_yahoo, get_data_home, load_msft, make_supervised
-from skrnn.datasets import _home
+from skrnn.datasets import _home, fetch_yahoo, get_data_home, load_msft, make_supervised
 
 
 def recorded_frame(multiindex=True, adj_close=True, ticker="MSFT"):

@@ -1,6 +1,5 @@
 import matplotlib.dates as mdates
 import numpy as np
-import pandas as pd
 import pytest
 from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 from sklearn.pipeline import Pipeline
