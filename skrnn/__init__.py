@@ -5,11 +5,13 @@ trained or unpickled.
 """
 
 from ._baseline import PersistenceRegressor
+from ._forecast import ConformalIntervalRegressor, forecast_recursive
 from ._recurrent import GRURegressor, LSTMRegressor, RNNRegressor
 from ._versioning import InconsistentVersionWarning, __version__
 from ._window import WindowTransformer
 
 __all__ = [
+    "ConformalIntervalRegressor",
     "GRURegressor",
     "InconsistentVersionWarning",
     "LSTMRegressor",
@@ -17,4 +19,5 @@ __all__ = [
     "RNNRegressor",
     "WindowTransformer",
     "__version__",
+    "forecast_recursive",
 ]

@@ -107,11 +107,31 @@ _CELLS = {
 }
 
 
-def build_network(meta, compile_kwargs, *, cell, units, dense_units, dropout, seed):
+@keras.saving.register_keras_serializable(package="skrnn")
+class LastValue(keras.layers.Layer):
+    """The last time step's value of one feature, repeated for each output: the persistence
+    forecast, as a layer (a named class, unlike a Lambda, reloads in Keras' safe mode)."""
+
+    def __init__(self, feature, n_outputs, **kwargs):
+        super().__init__(**kwargs)
+        self.feature, self.n_outputs = feature, n_outputs
+
+    def call(self, sequences):
+        last = sequences[:, -1, self.feature : self.feature + 1]
+        return keras.ops.repeat(last, self.n_outputs, axis=1)
+
+    def get_config(self):
+        return {**super().get_config(), "feature": self.feature, "n_outputs": self.n_outputs}
+
+
+def build_network(meta, compile_kwargs, *, cell, units, dense_units, dropout, seed,
+                  residual_feature=None):
     """Stacked recurrent layers, optional Dense layers, one linear output per target column.
 
     Every random draw (initial weights, dropout masks) is seeded from `seed`, so no global
-    random state is needed for reproducibility.
+    random state is needed for reproducibility. With `residual_feature`, the network predicts
+    the change from the last value of that feature and adds the value back; its output layer
+    starts at zero, so the untrained network is exactly the persistence forecast.
     """
     seeds = iter(range(seed, seed + 4 * (len(units) + len(dense_units)) + 1))
     timesteps, n_features = meta["X_shape_"][1:]
@@ -133,10 +153,15 @@ def build_network(meta, compile_kwargs, *, cell, units, dense_units, dropout, se
             activation="relu",
             kernel_initializer=keras.initializers.GlorotUniform(seed=next(seeds)),
         )(hidden)
-    outputs = keras.layers.Dense(
-        meta["n_outputs_"],
-        kernel_initializer=keras.initializers.GlorotUniform(seed=next(seeds)),
-    )(hidden)
+    if residual_feature is None:
+        outputs = keras.layers.Dense(
+            meta["n_outputs_"],
+            kernel_initializer=keras.initializers.GlorotUniform(seed=next(seeds)),
+        )(hidden)
+    else:
+        change = keras.layers.Dense(meta["n_outputs_"], kernel_initializer="zeros")(hidden)
+        anchor = LastValue(residual_feature, meta["n_outputs_"])(inputs)
+        outputs = keras.layers.Add()([anchor, change])
     model = keras.Model(inputs, outputs)
     model.compile(**compile_kwargs)
     return model
@@ -219,13 +244,14 @@ class _SequenceKerasRegressor(_scikeras_wrappers.KerasRegressor):
         return self.model_.predict(batches, verbose=0)[: len(X)]
 
 
-def fit_network(X, y, *, cell, units, dense_units, dropout, optimizer, learning_rate, loss,
-                epochs, batch_size, shuffle, validation, patience, seed, verbose):
+def fit_network(X, y, *, cell, units, dense_units, dropout, residual_feature, optimizer,
+                learning_rate, loss, epochs, batch_size, shuffle, validation, patience, seed,
+                verbose):
     """Build and train a recurrent network on ``(n, timesteps, features)`` X and 2-D y."""
     network = _SequenceKerasRegressor(
         model=functools.partial(
             build_network, cell=cell, units=units, dense_units=dense_units, dropout=dropout,
-            seed=seed,
+            seed=seed, residual_feature=residual_feature,
         ),
         optimizer=optimizer,
         optimizer__learning_rate=learning_rate,

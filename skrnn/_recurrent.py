@@ -55,6 +55,8 @@ class _RecurrentRegressor(SequenceRegressor):
         "units": ["array-like", Interval(Integral, 1, None, closed="left")],
         "dense_units": ["array-like", Interval(Integral, 1, None, closed="left")],
         "dropout": [Interval(Real, 0, 1, closed="left")],
+        "residual": ["boolean"],
+        "target_feature": [Interval(Integral, 0, None, closed="left")],
         "optimizer": [StrOptions({"adam", "adamw", "nadam", "rmsprop", "sgd", "adagrad"})],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
         "loss": [StrOptions({"mse", "mae", "huber", "log_cosh"})],
@@ -74,6 +76,8 @@ class _RecurrentRegressor(SequenceRegressor):
         units=(50, 50),
         dense_units=(25,),
         dropout=0.0,
+        residual=False,
+        target_feature=0,
         optimizer="adam",
         learning_rate=0.001,
         loss="mse",
@@ -89,6 +93,8 @@ class _RecurrentRegressor(SequenceRegressor):
         self.units = units
         self.dense_units = dense_units
         self.dropout = dropout
+        self.residual = residual
+        self.target_feature = target_feature
         self.optimizer = optimizer
         self.learning_rate = learning_rate
         self.loss = loss
@@ -135,6 +141,12 @@ class _RecurrentRegressor(SequenceRegressor):
         X, y = self._check_fit_data(X, y)
         _warn_if_badly_scaled(X, "X", "a MinMaxScaler before the WindowTransformer")
         _warn_if_badly_scaled(y, "y", "TransformedTargetRegressor(..., transformer=MinMaxScaler())")
+        if self.residual and self.target_feature >= self.sequence_shape_[1]:
+            raise ValueError(
+                f"target_feature={self.target_feature} is out of range: each time step has "
+                f"{self.sequence_shape_[1]} feature(s). Use an index below "
+                f"{self.sequence_shape_[1]}."
+            )
         validation = self.validation_fraction if self.early_stopping else 0.0
         if validation and len(X) - np.ceil(validation * len(X)) < 1:
             raise ValueError(
@@ -150,6 +162,7 @@ class _RecurrentRegressor(SequenceRegressor):
             units=units,
             dense_units=dense_units,
             dropout=self.dropout,
+            residual_feature=self.target_feature if self.residual else None,
             optimizer=self.optimizer,
             learning_rate=self.learning_rate,
             loss=self.loss,
@@ -210,6 +223,16 @@ _DOC = """Regressor with stacked {cell} layers that reads each sample as a seque
 
     dropout : float, default=0.0
         Fraction of each recurrent layer's output dropped during training, in [0, 1).
+
+    residual : bool, default=False
+        Persistence-anchored network: predict the change from the last observed value of
+        `target_feature` and add that value back. The output layer starts at zero, so the
+        untrained network is exactly :class:`PersistenceRegressor`. Needs `X` and `y` in the
+        same units (no scaler, or the same fixed map on both such as ``np.log``).
+
+    target_feature : int, default=0
+        Feature (column of the original series) whose last value anchors the forecast when
+        `residual` is True. Ignored otherwise.
 
     optimizer : {{"adam", "adamw", "nadam", "rmsprop", "sgd", "adagrad"}}, default="adam"
         Keras optimizer.

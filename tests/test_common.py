@@ -1,8 +1,10 @@
 """scikit-learn's own estimator contract, run on every public skrnn estimator."""
 
+from sklearn.linear_model import Ridge
 from sklearn.utils.estimator_checks import _check_name, parametrize_with_checks
 
 from skrnn import (
+    ConformalIntervalRegressor,
     GRURegressor,
     LSTMRegressor,
     PersistenceRegressor,
@@ -24,6 +26,7 @@ ESTIMATORS = [
     RNNRegressor(**TINY),
     LSTMRegressor(**TINY),
     GRURegressor(**TINY),
+    ConformalIntervalRegressor(Ridge()),
 ]
 
 WINDOW_ORDER = (

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).parents[1]
-MODULES = ["skrnn._window", "skrnn._baseline", "skrnn._recurrent", "skrnn.plotting",
+MODULES = ["skrnn._window", "skrnn._baseline", "skrnn._recurrent", "skrnn._forecast",
+           "skrnn.plotting",
            "skrnn.datasets._bundled", "skrnn.datasets._supervised", "skrnn.datasets._yahoo",
            "skrnn.datasets._home"]
 
@@ -28,7 +29,7 @@ def test_every_public_class_has_an_examples_section():
     from skrnn import plotting
 
     classes = [getattr(skrnn, n) for n in skrnn.__all__
-               if n != "__version__" and not n.endswith("Warning")]
+               if n != "__version__" and not n.endswith("Warning")]  # classes and functions
     classes += [plotting.ForecastDisplay, plotting.ModelComparisonDisplay]
     for cls in classes:
         assert "Examples\n    --------" in cls.__doc__, cls.__name__

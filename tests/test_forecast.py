@@ -1,0 +1,113 @@
+"""Multi-step forecasts (direct and recursive), conformal intervals, anchored networks."""
+
+import pickle
+
+import numpy as np
+import pytest
+from sklearn.compose import TransformedTargetRegressor
+from sklearn.linear_model import LinearRegression, Ridge
+from sklearn.metrics import root_mean_squared_error
+from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import MinMaxScaler
+
+from skrnn import (
+    ConformalIntervalRegressor,
+    GRURegressor,
+    LSTMRegressor,
+    PersistenceRegressor,
+    WindowTransformer,
+    forecast_recursive,
+)
+from skrnn.datasets import load_msft, make_supervised
+
+TINY = dict(units=(4,), dense_units=(), epochs=2, random_state=0)
+
+
+def test_direct_multi_step_in_pipeline_grid_search():
+    X, Y = make_supervised(load_msft().iloc[-260:], "Close", horizon=3, multi_output=True)
+    model = TransformedTargetRegressor(
+        make_pipeline(MinMaxScaler(), WindowTransformer(window=5), GRURegressor(**TINY)),
+        transformer=MinMaxScaler(),
+    )
+    search = GridSearchCV(model, {"regressor__windowtransformer__window": [5, 8]},
+                          cv=TimeSeriesSplit(2), scoring="neg_root_mean_squared_error")
+    search.fit(X[:200], Y[:200])
+    prediction = search.predict(X[200:])
+    assert prediction.shape == (len(X) - 200, 3)
+    assert search.score(X[200:], Y[200:]) == pytest.approx(
+        -root_mean_squared_error(Y[200:], prediction))
+
+
+def test_recursive_forecast_continues_a_learned_recurrence():
+    series = np.arange(50.0).reshape(-1, 1)  # x[t+1] = x[t] + 1, learned exactly by OLS
+    model = make_pipeline(WindowTransformer(window=3), LinearRegression())
+    model.fit(series[:-1], series[1:, 0])
+    np.testing.assert_allclose(forecast_recursive(model, series, steps=4), [50, 51, 52, 53])
+
+
+def test_recursive_forecast_of_persistence_is_flat_and_keeps_frame_names():
+    X, y = make_supervised(load_msft().iloc[-60:], "Close")
+    model = make_pipeline(WindowTransformer(window=5), PersistenceRegressor()).fit(X, y)
+    forecast = forecast_recursive(model, X, steps=3)
+    np.testing.assert_array_equal(forecast, [X["Close"].iloc[-1]] * 3)
+
+
+@pytest.mark.parametrize("X, steps, match", [
+    (np.ones((10, 2)), 2, "univariate"), (np.ones((10, 1)), 0, "steps")])
+def test_recursive_forecast_bad_input(X, steps, match):
+    model = make_pipeline(WindowTransformer(window=2), PersistenceRegressor())
+    with pytest.raises(ValueError, match=match):
+        forecast_recursive(model.fit(np.ones((10, 1)), np.ones(10)), X, steps)
+
+
+def test_conformal_interval_coverage_on_an_ar_process():
+    rng = np.random.RandomState(0)
+    x = np.zeros(3001)
+    for t in range(1, len(x)):
+        x[t] = 0.8 * x[t - 1] + rng.normal()
+    X, y = x[:-1, None], x[1:]
+    model = ConformalIntervalRegressor(make_pipeline(WindowTransformer(window=3), Ridge()),
+                                       coverage=0.8, n_splits=5).fit(X[:2000], y[:2000])
+    interval = model.predict_interval(X[2000:])
+    covered = np.mean((interval[:, 0] <= y[2000:]) & (y[2000:] <= interval[:, 1]))
+    assert abs(covered - 0.8) <= 0.08
+    assert np.all(interval[:, 0] < model.predict(X[2000:]))
+
+
+def test_conformal_intervals_for_multi_output():
+    X, Y = make_supervised(load_msft().iloc[-300:], "Close", horizon=2, multi_output=True)
+    model = ConformalIntervalRegressor(
+        make_pipeline(WindowTransformer(window=4), PersistenceRegressor()), n_splits=3)
+    assert model.fit(X[:250], Y[:250]).predict_interval(X[250:]).shape == (len(X) - 250, 2, 2)
+
+
+def test_untrained_anchored_network_is_the_persistence_forecast():
+    X = np.random.RandomState(0).rand(80, 2)
+    y = X[:, 1] + 0.1
+    anchored = make_pipeline(
+        WindowTransformer(window=4),
+        LSTMRegressor(**{**TINY, "epochs": 1}, learning_rate=1e-12, residual=True,
+                      target_feature=1),
+    ).fit(X, y)
+    persistence = make_pipeline(WindowTransformer(window=4),
+                                PersistenceRegressor(target_feature=1)).fit(X, y)
+    np.testing.assert_allclose(anchored.predict(X), persistence.predict(X), atol=1e-6)
+    again = pickle.loads(pickle.dumps(anchored))
+    np.testing.assert_array_equal(again.predict(X), anchored.predict(X))
+
+
+def test_anchored_network_learns_the_change():
+    X, y = make_supervised(load_msft().iloc[-400:], "Close")
+    logged = TransformedTargetRegressor(
+        make_pipeline(WindowTransformer(window=5),
+                      GRURegressor(**{**TINY, "epochs": 3}, residual=True)),
+        func=np.log, inverse_func=np.exp)
+    prediction = logged.fit(np.log(X[:300]), y[:300]).predict(np.log(X[300:]))
+    assert root_mean_squared_error(y[300:], prediction) < 2 * root_mean_squared_error(
+        y[300:], X["Close"][300:])
+
+
+def test_anchor_feature_out_of_range():
+    with pytest.raises(ValueError, match="target_feature=3 is out of range"):
+        LSTMRegressor(**TINY, residual=True, target_feature=3).fit(np.ones((20, 4)), np.ones(20))
