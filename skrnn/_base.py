@@ -21,6 +21,15 @@ class SequenceRegressor(VersionedPickleMixin, RegressorMixin, BaseEstimator):
         self.n_outputs_ = y.shape[1]
         return X, y
 
+    def _check_target_feature(self):
+        """Raise unless `target_feature` indexes a feature of the fitted sequences."""
+        n_step_features = self.sequence_shape_[1]
+        if self.target_feature >= n_step_features:
+            raise ValueError(
+                f"target_feature={self.target_feature} is out of range: each time step has "
+                f"{n_step_features} feature(s). Use an index below {n_step_features}."
+            )
+
     def _check_predict_data(self, X):
         return check_sequences(self, X, reset=False)
 

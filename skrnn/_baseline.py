@@ -88,12 +88,7 @@ class PersistenceRegressor(SequenceRegressor):
             Fitted regressor.
         """
         self._check_fit_data(X, y)
-        n_step_features = self.sequence_shape_[1]
-        if self.target_feature >= n_step_features:
-            raise ValueError(
-                f"target_feature={self.target_feature} is out of range: each time step has "
-                f"{n_step_features} feature(s). Use an index below {n_step_features}."
-            )
+        self._check_target_feature()
         return self
 
     def predict(self, X):

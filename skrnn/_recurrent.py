@@ -141,12 +141,8 @@ class _RecurrentRegressor(SequenceRegressor):
         X, y = self._check_fit_data(X, y)
         _warn_if_badly_scaled(X, "X", "a MinMaxScaler before the WindowTransformer")
         _warn_if_badly_scaled(y, "y", "TransformedTargetRegressor(..., transformer=MinMaxScaler())")
-        if self.residual and self.target_feature >= self.sequence_shape_[1]:
-            raise ValueError(
-                f"target_feature={self.target_feature} is out of range: each time step has "
-                f"{self.sequence_shape_[1]} feature(s). Use an index below "
-                f"{self.sequence_shape_[1]}."
-            )
+        if self.residual:
+            self._check_target_feature()
         validation = self.validation_fraction if self.early_stopping else 0.0
         if validation and len(X) - np.ceil(validation * len(X)) < 1:
             raise ValueError(
