@@ -139,7 +139,9 @@ class _RecurrentRegressor(SequenceRegressor):
         units = _check_layer_sizes(self.units, "units", allow_empty=False)
         dense_units = _check_layer_sizes(self.dense_units, "dense_units", allow_empty=True)
         X, y = self._check_fit_data(X, y)
-        _warn_if_badly_scaled(X, "X", "a MinMaxScaler before the WindowTransformer")
+        # The last step of each window is the series itself: checking it avoids a
+        # window-sized temporary array.
+        _warn_if_badly_scaled(X[:, -1, :], "X", "a MinMaxScaler before the WindowTransformer")
         _warn_if_badly_scaled(y, "y", "TransformedTargetRegressor(..., transformer=MinMaxScaler())")
         if self.residual:
             self._check_target_feature()
