@@ -1,14 +1,24 @@
 """skrnn: recurrent neural networks (SimpleRNN, LSTM, GRU) as scikit-learn estimators.
 
-Importing skrnn does not import TensorFlow: Keras is loaded the first time a network is built,
-trained or unpickled.
+``import skrnn`` is cheap: each public name is imported on first access (PEP 562), so
+scikit-learn is loaded when an estimator is first used, and Keras/TensorFlow only when a
+network is built, trained or unpickled.
 """
 
-from ._baseline import PersistenceRegressor
-from ._forecast import ConformalIntervalRegressor, forecast_recursive
-from ._recurrent import GRURegressor, LSTMRegressor, RNNRegressor
+import importlib
+from typing import TYPE_CHECKING
+
 from ._versioning import InconsistentVersionWarning, __version__
-from ._window import WindowTransformer
+
+_LAZY_NAMES = {
+    "ConformalIntervalRegressor": "._forecast",
+    "forecast_recursive": "._forecast",
+    "GRURegressor": "._recurrent",
+    "LSTMRegressor": "._recurrent",
+    "RNNRegressor": "._recurrent",
+    "PersistenceRegressor": "._baseline",
+    "WindowTransformer": "._window",
+}
 
 __all__ = [
     "ConformalIntervalRegressor",
@@ -21,3 +31,22 @@ __all__ = [
     "__version__",
     "forecast_recursive",
 ]
+
+
+def __getattr__(name):
+    if name not in _LAZY_NAMES:
+        raise AttributeError(f"module 'skrnn' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_LAZY_NAMES[name], __name__), name)
+    globals()[name] = value  # later accesses skip this function
+    return value
+
+
+def __dir__():
+    return __all__
+
+
+if TYPE_CHECKING:  # static analysers and IDEs see the names eagerly
+    from ._baseline import PersistenceRegressor
+    from ._forecast import ConformalIntervalRegressor, forecast_recursive
+    from ._recurrent import GRURegressor, LSTMRegressor, RNNRegressor
+    from ._window import WindowTransformer

@@ -1,0 +1,56 @@
+"""What ``import skrnn`` costs: nothing heavy until a name is used, no Keras until a network is."""
+
+import subprocess
+import sys
+
+import pytest
+
+
+def run_python(code):
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""  # no TensorFlow start-up banners, no warnings
+    return result.stdout
+
+
+def test_import_skrnn_imports_neither_sklearn_nor_tensorflow():
+    out = run_python(
+        "import sys, skrnn\n"
+        "print(sorted(m for m in ('sklearn', 'scipy', 'pandas', 'tensorflow', 'keras')"
+        " if m in sys.modules))"
+    )
+    assert out.strip() == "[]"
+
+
+def test_window_and_persistence_work_without_tensorflow():
+    out = run_python(
+        "import sys, numpy as np, skrnn\n"
+        "X = np.arange(20.0).reshape(-1, 1)\n"
+        "Xw = skrnn.WindowTransformer(window=3).fit_transform(X)\n"
+        "pred = skrnn.PersistenceRegressor().fit(Xw, X[:, 0] + 1).predict(Xw)\n"
+        "assert pred[5] == 5.0, pred\n"
+        "print('tensorflow' in sys.modules, 'keras' in sys.modules)"
+    )
+    assert out.strip() == "False False"
+
+
+def test_every_public_name_resolves():
+    import skrnn
+
+    assert dir(skrnn) == skrnn.__all__
+    assert set(skrnn.__all__) == {*skrnn._LAZY_NAMES, "InconsistentVersionWarning", "__version__"}
+    for name in skrnn.__all__:
+        assert getattr(skrnn, name) is not None
+    assert skrnn.LSTMRegressor.__module__ == "skrnn._recurrent"
+    with pytest.raises(AttributeError, match="has no attribute 'LSTM'"):
+        _ = skrnn.LSTM
+
+
+def test_import_is_lazy_and_scikeras_patches_are_undone():
+    code = (
+        "import sys, skrnn; assert 'tensorflow' not in sys.modules and 'keras' not in sys.modules;"
+        "from skrnn import _network; import keras;"
+        "from keras.src.saving.keras_saveable import KerasSaveable;"
+        "assert keras.Model.__reduce__ is KerasSaveable.__reduce__, keras.Model.__reduce__"
+    )
+    run_python(code)
