@@ -54,3 +54,24 @@ def test_import_is_lazy_and_scikeras_patches_are_undone():
         "assert keras.Model.__reduce__ is KerasSaveable.__reduce__, keras.Model.__reduce__"
     )
     run_python(code)
+
+
+def test_only_the_network_module_touches_keras_tensorflow_or_scikeras():
+    import ast
+    from pathlib import Path
+
+    import skrnn
+
+    heavy = {"keras", "tensorflow", "scikeras", "jax", "torch"}
+    offenders = []
+    for path in Path(skrnn.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                names = [node.module]
+            else:
+                continue
+            if path.name != "_network.py" and {n.split(".")[0] for n in names} & heavy:
+                offenders.append(f"{path.name}: {names}")
+    assert offenders == []
