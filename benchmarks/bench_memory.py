@@ -12,7 +12,6 @@ take.
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import time

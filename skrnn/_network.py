@@ -89,7 +89,9 @@ def _import_keras_and_scikeras():
         (keras.optimizers.Optimizer, "__reduce__"),
     ]
     originals = [(cls, name, cls.__dict__.get(name)) for cls, name in patched]
-    import scikeras.wrappers
+    # On the JAX and PyTorch backends, SciKeras is what imports TensorFlow.
+    with _native_stderr_silenced() if start_up else contextlib.nullcontext():
+        import scikeras.wrappers
 
     for cls, name, original in originals:
         if original is None:

@@ -19,8 +19,9 @@ import os, sys, joblib
 def tf_pools():
     from skrnn import _network  # noqa: F401
     import tensorflow as tf
-    return (os.environ.get("OMP_NUM_THREADS"), tf.config.threading.get_intra_op_parallelism_threads(),
-            tf.config.threading.get_inter_op_parallelism_threads())
+    threading = tf.config.threading
+    return (os.environ.get("OMP_NUM_THREADS"), threading.get_intra_op_parallelism_threads(),
+            threading.get_inter_op_parallelism_threads())
 
 for omp, intra, inter in joblib.Parallel(n_jobs=2)(joblib.delayed(tf_pools)() for _ in range(2)):
     assert omp is not None and int(omp) >= 1 and intra == inter == int(omp), (omp, intra, inter)
