@@ -51,3 +51,23 @@ def test_ci_runs_exactly_the_test_command_of_the_readme():
     test_command = next(c for c in commands if "pytest" in c)
     assert test_command in (ROOT / ".ci" / "run").read_text().splitlines()
     assert any("skrnn compare" in c for c in commands)
+
+
+def test_documented_defaults_match_the_signatures():
+    import inspect
+
+    from numpydoc.docscrape import ClassDoc
+
+    import skrnn
+
+    estimators = [getattr(skrnn, n) for n in skrnn.__all__
+                  if inspect.isclass(getattr(skrnn, n)) and hasattr(getattr(skrnn, n), "fit")]
+    assert len(estimators) >= 5
+    for cls in estimators:
+        documented = {p.name: p.type for p in ClassDoc(cls)["Parameters"]}
+        for name, parameter in inspect.signature(cls).parameters.items():
+            if parameter.default is inspect.Parameter.empty:
+                continue
+            assert f"default={parameter.default!r}" in documented[name].replace('"', "'"), (
+                f"{cls.__name__}.{name}: signature default {parameter.default!r}, "
+                f"docstring {documented[name]!r}")
