@@ -11,7 +11,7 @@ with skrnn's thread pools (each worker's TensorFlow sized from the OMP_NUM_THREA
 it: cores // n_jobs); n_jobs=2 with TensorFlow's own default (every worker's pools sized to all
 cores), forced through TF_NUM_INTRAOP_THREADS / TF_NUM_INTEROP_THREADS.
 
-    python benchmarks/bench_parallel.py [--epochs 5] [--repeats 3]
+    python benchmarks/bench_parallel.py [--epochs 5] [--repeats 3] [--skip-tf-default-pools]
 """
 
 import argparse
@@ -53,6 +53,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=5)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--skip-tf-default-pools", action="store_true",
+                        help="time only n_jobs=1 and n_jobs=2 with skrnn's pools")
     args = parser.parse_args()
     cores = os.cpu_count()
     configs = {
@@ -62,6 +64,8 @@ def main():
         f"n_jobs=2, TF's default pools ({cores})": (
             2, {"TF_NUM_INTRAOP_THREADS": str(cores), "TF_NUM_INTEROP_THREADS": str(cores)}),
     }
+    if args.skip_tf_default_pools:
+        configs.popitem()
     times = {name: [] for name in configs}
     for _ in range(args.repeats):
         for name, (n_jobs, env) in configs.items():
