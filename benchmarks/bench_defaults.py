@@ -9,7 +9,7 @@ written (its scaler leakage only flatters it).
 skrnn: ``TransformedTargetRegressor(Pipeline([MinMaxScaler(), WindowTransformer(window=60),
 LSTMRegressor()]), transformer=MinMaxScaler())`` with every setting at its default (one
 ``LSTM(50)`` layer, ``Dense(25)``, batch 32, 20 epochs at learning rate 0.003, shuffled), both
-scalers fitted on the training days only. Both predict the same test days from the same bundled series.
+scalers fitted on the training days only. Both predict the same test days of the same series.
 Runs alternate over seeds; the script prints each run and the medians.
 
 ``--span test`` (the default) uses the last 1258 MSFT closes, whose last 251 days are the test

@@ -49,7 +49,8 @@ def skrnn_pipeline(cell, X, y, epochs):
     regressor = {"rnn": RNNRegressor, "lstm": LSTMRegressor}[cell]
     model = Pipeline([("window", WindowTransformer(window=WINDOW)),
                       ("model", regressor(units=(50, 50), dense_units=(25,), epochs=epochs,
-                                          batch_size=BATCH))])
+                                          batch_size=BATCH,
+                                          learning_rate=0.001))])  # Keras' adam default
     return model.fit(X, y).predict(X)
 
 
