@@ -16,8 +16,12 @@ import time
 import numpy as np
 from sklearn.pipeline import Pipeline
 
-from skrnn import LSTMRegressor, RNNRegressor, WindowTransformer
-from skrnn import _network  # noqa: F401  (imports Keras quietly, as skrnn does)
+from skrnn import (
+    LSTMRegressor,
+    RNNRegressor,
+    WindowTransformer,
+    _network,  # noqa: F401  (imports Keras quietly, as skrnn does)
+)
 from skrnn.datasets import load_msft, make_supervised
 
 WINDOW, BATCH = 120, 32

@@ -3,11 +3,9 @@
 from numbers import Integral
 
 import numpy as np
-from sklearn.base import _fit_context
-from sklearn.utils._param_validation import Interval
-from sklearn.utils.validation import check_is_fitted
 
 from ._base import SequenceRegressor
+from ._compat import Interval
 
 
 class PersistenceRegressor(SequenceRegressor):
@@ -29,14 +27,15 @@ class PersistenceRegressor(SequenceRegressor):
     Attributes
     ----------
     n_features_in_ : int
-        Number of columns of `X` seen during ``fit``.
+        Number of columns of `X` seen during ``fit`` (``timesteps * n_features`` for 3-D
+        input).
 
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Names of features seen during ``fit``. Defined only when `X` has feature names
-        that are all strings.
+        Names of the window columns seen during ``fit``, such as ``"Close[t]"``. Defined
+        only when `X` has column names that are all strings.
 
     sequence_shape_ : tuple of (int, int)
-        ``(timesteps, features)`` of the sequences seen during ``fit``.
+        ``(timesteps, features)`` read from `X`; `target_feature` indexes the features.
 
     n_outputs_ : int
         Number of target columns seen during ``fit``; every column gets the same forecast.
@@ -70,44 +69,12 @@ class PersistenceRegressor(SequenceRegressor):
     def __init__(self, *, target_feature=0):
         self.target_feature = target_feature
 
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y):
-        """Check the data; the baseline has nothing to learn.
+    def _fit_sequences(self, X, y):
+        self._check_target_feature()  # the baseline has nothing to learn
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, timesteps) or (n_samples, timesteps, n_features)
-            Windows, e.g. from :class:`WindowTransformer`.
-
-        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
-            Targets aligned with the rows of `X`.
-
-        Returns
-        -------
-        self : object
-            Fitted regressor.
-        """
-        self._check_fit_data(X, y)
-        self._check_target_feature()
-        return self
-
-    def predict(self, X):
-        """Return the last value of `target_feature` in each window.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, timesteps) or (n_samples, timesteps, n_features)
-            Windows shaped like those seen in :meth:`fit`.
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_samples,) or (n_samples, n_outputs)
-            The forecast, repeated for every target column.
-        """
-        check_is_fitted(self)
-        X = self._check_predict_data(X)
-        last = np.asarray(X[:, -1, self.target_feature], dtype=np.float64)
-        return self._as_prediction(np.repeat(last[:, None], self.n_outputs_, axis=1))
+    def _predict_sequences(self, X):
+        last = X[:, -1, self.target_feature]
+        return np.repeat(last[:, None], self.n_outputs_, axis=1)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

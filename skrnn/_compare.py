@@ -79,7 +79,7 @@ def compare_models(frame, *, target="Close", windows=(30, 60), models=MODELS, n_
         results = search.cv_results_
         for window, mean, std in zip(
             results[f"param_{window_param}"], results["mean_test_score"],
-            results["std_test_score"],
+            results["std_test_score"], strict=True,
         ):
             cv_rows.append({"model": name, "window": int(window), "mean_rmse": -mean,
                             "std_rmse": std})

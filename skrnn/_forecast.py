@@ -4,12 +4,10 @@ from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, MetaEstimatorMixin, RegressorMixin, _fit_context, clone
+from sklearn.base import BaseEstimator, MetaEstimatorMixin, RegressorMixin, clone
 from sklearn.model_selection import TimeSeriesSplit
-from sklearn.utils import _safe_indexing, get_tags
-from sklearn.utils._param_validation import HasMethods, Interval
+from sklearn.utils import get_tags
 from sklearn.utils.validation import (
-    _num_samples,
     check_array,
     check_consistent_length,
     check_is_fitted,
@@ -17,7 +15,32 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from ._compat import HasMethods, Interval, _fit_context, _num_samples, _safe_indexing
 from ._versioning import VersionedPickleMixin
+from ._window import WindowTransformer
+
+
+def _longest_window(estimator, depth=0):
+    """The longest window of any WindowTransformer inside a fitted estimator, else None.
+
+    Looks through the estimator's attributes (pipeline steps, ``regressor_``,
+    ``best_estimator_``...) rather than its parameters, which a search may have changed.
+    """
+    if isinstance(estimator, WindowTransformer):
+        return estimator.window
+    if depth > 8:
+        return None
+    if isinstance(estimator, dict):
+        children = list(estimator.values())
+    elif isinstance(estimator, (list, tuple)):
+        children = list(estimator)
+    elif isinstance(estimator, BaseEstimator):
+        children = list(vars(estimator).values())
+    else:
+        return None
+    windows = [_longest_window(child, depth + 1) for child in children]
+    windows = [w for w in windows if w is not None]
+    return max(windows) if windows else None
 
 
 def forecast_recursive(estimator, X, steps):
@@ -31,9 +54,9 @@ def forecast_recursive(estimator, X, steps):
     Parameters
     ----------
     estimator : fitted estimator
-        A one-step forecaster such as a Pipeline ending in :class:`LSTMRegressor`, fitted on
-        `X` itself or on the rows just before it (see the context rule of
-        :class:`WindowTransformer`).
+        A fitted one-step forecaster (one output) such as a Pipeline ending in
+        :class:`LSTMRegressor`. When it holds a :class:`WindowTransformer`, each step predicts
+        from the last window of the series only.
 
     X : array-like of shape (n_samples, 1)
         The series up to the forecast origin, at least as long as the model's window.
@@ -58,21 +81,61 @@ def forecast_recursive(estimator, X, steps):
     """
     if not isinstance(steps, Integral) or isinstance(steps, bool) or steps < 1:
         raise ValueError(f"steps must be a positive int, got {steps!r}.")
-    as_frame = isinstance(X, pd.DataFrame)  # keep the column names the model was fitted on
-    history = X if as_frame else pd.DataFrame(np.asarray(X, dtype=float))
-    if history.ndim != 2 or history.shape[1] != 1:
+    columns = X.columns if isinstance(X, pd.DataFrame) else None
+    values = np.asarray(X, dtype=float)
+    if values.ndim != 2 or values.shape[1] != 1:
         raise ValueError(
             f"forecast_recursive needs a univariate series of shape (n_samples, 1), got "
             f"{np.shape(X)}; for several features or steps, train a direct multi-output model "
             "on targets from make_supervised(..., multi_output=True)."
         )
+    # Only the last window is needed for the next forecast. Passed without its dates, the
+    # tail is read as the continuation of the fitted series: its earlier rows get other
+    # windows, but the last row's window lies inside the tail itself and is exact.
+    window = _longest_window(estimator)
+    if window is not None and len(values) < window:
+        raise ValueError(
+            f"X has {len(values)} rows, fewer than the model's window of {window}: pass the "
+            "series up to the forecast origin, at least one window long."
+        )
+    tail = len(values) if window is None else window
+    history = list(values[-tail:, 0])
     forecast = []
     for _ in range(steps):
-        prediction = estimator.predict(history if as_frame else history.to_numpy())
+        rows = np.asarray(history[-tail:]).reshape(-1, 1)
+        prediction = np.asarray(estimator.predict(
+            rows if columns is None else pd.DataFrame(rows, columns=columns)
+        ))
+        if prediction.ndim == 2 and prediction.shape[1] != 1:
+            raise ValueError(
+                f"forecast_recursive rolls a one-step model forward, but this model predicts "
+                f"{prediction.shape[1]} values per row: feeding one of them back as the next "
+                "value would mix up forecast steps. Use the model's direct multi-step "
+                "predictions instead, or fit a one-step model."
+            )
         forecast.append(float(np.ravel(prediction)[-1]))
-        next_row = pd.DataFrame([[forecast[-1]]], columns=history.columns)
-        history = pd.concat([history, next_row], ignore_index=not as_frame)
+        history.append(forecast[-1])
     return np.asarray(forecast)
+
+
+def _conformal_quantiles(residuals, coverage):
+    """Lower and upper split-conformal bounds with the finite-sample correction.
+
+    With ``n`` errors, the upper bound is the ``ceil((n + 1)(1 - alpha))``-th smallest error
+    and the lower one the ``floor((n + 1) alpha)``-th, ``alpha = (1 - coverage) / 2``, so that
+    each tail holds at most ``alpha`` of new errors (Vovk et al., 2005; Lei et al., 2018).
+    Too few errors for that give an infinite bound, not a too-narrow interval.
+    """
+    n = len(residuals)
+    alpha = (1 - coverage) / 2
+    ordered = np.sort(residuals, axis=0)
+    # 1e-9 absorbs float error: (1 - 0.8) / 2 is 0.0999..., and 10 times it is rank 1.
+    upper_rank = int(np.ceil((n + 1) * (1 - alpha) - 1e-9))
+    lower_rank = int(np.floor((n + 1) * alpha + 1e-9))
+    infinite = np.full(ordered.shape[1:], np.inf)
+    upper = ordered[upper_rank - 1] if upper_rank <= n else infinite
+    lower = ordered[lower_rank - 1] if lower_rank >= 1 else -infinite
+    return np.stack([lower, upper]).astype(np.float64)
 
 
 def _as_input(X):
@@ -161,7 +224,7 @@ class ConformalIntervalRegressor(
         Returns
         -------
         self : object
-            Fitted regressor.
+            The regressor, with ``residuals_``, ``quantiles_`` and ``estimator_``.
         """
         if y is None:
             raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y "
@@ -183,8 +246,7 @@ class ConformalIntervalRegressor(
             fold = clone(self.estimator).fit(_safe_indexing(X, train), y[train])
             residuals.append(y[test] - fold.predict(_safe_indexing(X, test)))
         self.residuals_ = np.concatenate(residuals)
-        alpha = (1 - self.coverage) / 2
-        self.quantiles_ = np.quantile(self.residuals_, [alpha, 1 - alpha], axis=0)
+        self.quantiles_ = _conformal_quantiles(self.residuals_, self.coverage)
         self.estimator_ = clone(self.estimator).fit(X, y)
         return self
 
@@ -211,7 +273,7 @@ class ConformalIntervalRegressor(
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
-            Inputs that continue the fitted series.
+            Inputs, as for :meth:`predict`.
 
         Returns
         -------

@@ -1,15 +1,40 @@
 """RNNRegressor, LSTMRegressor and GRURegressor: one implementation, three cell types."""
 
 import warnings
+from dataclasses import dataclass, fields
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import _fit_context
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted
 
 from ._base import SequenceRegressor
+from ._compat import Interval, StrOptions
+
+
+@dataclass(frozen=True)
+class Architecture:
+    """What network to build: handed as one piece to :func:`skrnn._network.fit_network`."""
+
+    cell: str
+    units: tuple
+    dense_units: tuple
+    dropout: float
+    residual_feature: int | None
+
+
+@dataclass(frozen=True)
+class Training:
+    """How to train it; `validation` is the fraction held out for early stopping (0: none)."""
+
+    optimizer: str
+    learning_rate: float
+    loss: str
+    epochs: int
+    batch_size: int
+    shuffle: bool
+    validation: float
+    patience: int
+    verbose: int
 
 
 def _check_layer_sizes(sizes, name, *, allow_empty):
@@ -107,38 +132,9 @@ class _RecurrentRegressor(SequenceRegressor):
         self.random_state = random_state
         self.verbose = verbose
 
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y):
-        """Build the network and train it on windows `X` and targets `y`.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, timesteps) or (n_samples, timesteps, n_features)
-            Windows in time order, e.g. from :class:`WindowTransformer`. 2-D input without a
-            window record is read as univariate sequences.
-
-        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
-            Targets aligned with the rows of `X`; several columns train one output each.
-
-        Returns
-        -------
-        self : object
-            Fitted regressor.
-        """
-        previous = dict(vars(self))
-        try:
-            return self._fit(X, y)
-        except BaseException:
-            # Interrupted or failed: back to the previous state (unfitted or fitted), never
-            # half-fitted with new validation attributes and an old network.
-            vars(self).clear()
-            vars(self).update(previous)
-            raise
-
-    def _fit(self, X, y):
+    def _fit_sequences(self, X, y):
         units = _check_layer_sizes(self.units, "units", allow_empty=False)
         dense_units = _check_layer_sizes(self.dense_units, "dense_units", allow_empty=True)
-        X, y = self._check_fit_data(X, y)
         # The last step of each window is the series itself: checking it avoids a
         # window-sized temporary array.
         _warn_if_badly_scaled(X[:, -1, :], "X", "a MinMaxScaler before the WindowTransformer")
@@ -151,54 +147,36 @@ class _RecurrentRegressor(SequenceRegressor):
                 f"early_stopping holds out validation_fraction={validation} of {len(X)} rows, "
                 "leaving none to train on. Use more rows or set early_stopping=False."
             )
-        from . import _network
-
-        self.network_ = _network.fit_network(
-            X,
-            y,
+        architecture = Architecture(
             cell=self._cell,
             units=units,
             dense_units=dense_units,
             dropout=self.dropout,
             residual_feature=self.target_feature if self.residual else None,
-            optimizer=self.optimizer,
-            learning_rate=self.learning_rate,
-            loss=self.loss,
-            epochs=self.epochs,
-            batch_size=self.batch_size,
-            shuffle=self.shuffle,
-            validation=validation,
-            patience=self.patience,
-            seed=int(check_random_state(self.random_state).randint(2**31 - 1)),
-            verbose=self.verbose,
         )
-        self.history_ = dict(self.network_.history_)
+        same_names = [f.name for f in fields(Training) if f.name != "validation"]
+        training = Training(
+            validation=validation, **{name: getattr(self, name) for name in same_names}
+        )
+        from . import _network
+
+        self.model_, self.history_ = _network.fit_network(
+            X,
+            y,
+            architecture=architecture,
+            training=training,
+            seed=int(check_random_state(self.random_state).randint(2**31 - 1)),
+        )
         if not np.all(np.isfinite(self.history_["loss"])):
             raise ValueError(
                 "Training diverged: the loss became NaN or infinite. Scale X and y to values "
                 "of order one, or lower learning_rate."
             )
-        return self
 
-    def predict(self, X):
-        """Predict the target for each window of `X`.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, timesteps) or (n_samples, timesteps, n_features)
-            Windows shaped like those seen in :meth:`fit`.
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_samples,) or (n_samples, n_outputs)
-            Predictions, float64, shaped like the `y` seen in :meth:`fit`.
-        """
-        check_is_fitted(self)
-        X = self._check_predict_data(X)
+    def _predict_sequences(self, X):
         from . import _network
 
-        y_pred = _network.predict_network(self.network_, X)
-        return self._as_prediction(np.asarray(y_pred, dtype=np.float64))
+        return _network.predict_network(self.model_, X)
 
 
 _DOC = """Regressor with stacked {cell} layers that reads each sample as a sequence.
@@ -244,8 +222,7 @@ _DOC = """Regressor with stacked {cell} layers that reads each sample as a seque
     epochs : int, default=20
         Maximum number of passes over the training data. The defaults of `units`,
         `learning_rate` and `epochs` were chosen on a validation span of the bundled MSFT
-        closes: one layer, 20 epochs at 0.003 fit better than two layers, 50 epochs at
-        Keras' 0.001, in a fifth of the time (``benchmarks/bench_defaults.py``).
+        closes (``benchmarks/bench_defaults.py`` and its README hold the figures).
 
     batch_size : int, default=32
         Samples per gradient update.
@@ -267,8 +244,9 @@ _DOC = """Regressor with stacked {cell} layers that reads each sample as a seque
 
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation, dropout and shuffling. Pass an int for identical
-        predictions across fits. No global random state (NumPy, TensorFlow, Python) is
-        touched.
+        predictions across fits; then no global random state (NumPy, TensorFlow, Python) is
+        touched. With None, one seed is drawn from NumPy's global generator at each fit, as
+        scikit-learn's estimators do (:func:`sklearn.utils.check_random_state`).
 
     verbose : int, default=0
         Keras progress output during training: 0 silent, 1 progress bar, 2 one line per epoch.
@@ -276,7 +254,8 @@ _DOC = """Regressor with stacked {cell} layers that reads each sample as a seque
     Attributes
     ----------
     n_features_in_ : int
-        Number of columns of `X` seen during ``fit`` (timesteps for 3-D input).
+        Number of columns of the 2-D `X` seen during ``fit``; for 3-D input
+        ``(n_samples, timesteps, n_features)``, ``timesteps * n_features``.
 
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during ``fit``. Defined only when `X` has feature names
@@ -288,8 +267,10 @@ _DOC = """Regressor with stacked {cell} layers that reads each sample as a seque
     n_outputs_ : int
         Number of target columns seen during ``fit``.
 
-    network_ : scikeras.wrappers.KerasRegressor
-        The fitted SciKeras wrapper; its ``model_`` is the Keras model.
+    model_ : keras.Model
+        The fitted Keras model: input ``(None, timesteps, features)``, one output per target
+        column. Save it with ``model_.save("network.keras")`` or inspect it with
+        ``model_.summary()``.
 
     history_ : dict of str to list of float
         Training loss (and ``val_loss`` with early stopping) per epoch.
@@ -316,28 +297,29 @@ _DOC = """Regressor with stacked {cell} layers that reads each sample as a seque
     """
 
 
+_KERAS_LAYERS = {"RNNRegressor": "SimpleRNN", "LSTMRegressor": "LSTM", "GRURegressor": "GRU"}
+
+
+def _doc(name):
+    """The shared docstring, for the regressor `name`, pointing at its two siblings."""
+    see_also = "\n    ".join(
+        f"{other} : The same with {layer} cells."
+        for other, layer in _KERAS_LAYERS.items() if other != name
+    )
+    layer = _KERAS_LAYERS[name]
+    return _DOC.format(cell=layer, layer=f"keras.layers.{layer}", name=name, see_also=see_also)
+
+
 class RNNRegressor(_RecurrentRegressor):
     _cell = "rnn"
-    __doc__ = _DOC.format(
-        cell="SimpleRNN", layer="keras.layers.SimpleRNN", name="RNNRegressor",
-        see_also="LSTMRegressor : The same with LSTM cells.\n    "
-        "GRURegressor : The same with GRU cells.",
-    )
+    __doc__ = _doc("RNNRegressor")
 
 
 class LSTMRegressor(_RecurrentRegressor):
     _cell = "lstm"
-    __doc__ = _DOC.format(
-        cell="LSTM", layer="keras.layers.LSTM", name="LSTMRegressor",
-        see_also="RNNRegressor : The same with SimpleRNN cells.\n    "
-        "GRURegressor : The same with GRU cells.",
-    )
+    __doc__ = _doc("LSTMRegressor")
 
 
 class GRURegressor(_RecurrentRegressor):
     _cell = "gru"
-    __doc__ = _DOC.format(
-        cell="GRU", layer="keras.layers.GRU", name="GRURegressor",
-        see_also="RNNRegressor : The same with SimpleRNN cells.\n    "
-        "LSTMRegressor : The same with LSTM cells.",
-    )
+    __doc__ = _doc("GRURegressor")

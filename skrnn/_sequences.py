@@ -2,18 +2,25 @@
 
 scikit-learn's Pipeline passes a single 2-D array from step to step, so a multivariate window
 ``(window, n_features)`` has to travel flattened as ``window * n_features`` columns (time-major:
-all features of the oldest step first). A plain 2-D array cannot say how its columns fold back into
-time steps, so :class:`~skrnn.WindowTransformer` returns a :class:`WindowedArray`, an ``ndarray``
-subclass that also records the window shape and how many leading rows had to be padded. Classic
-estimators such as ``Ridge`` see an ordinary 2-D array; skrnn's sequence regressors read the record.
-With ``set_output(transform="pandas")`` the same facts are read from the column names instead
-(``"Close[t-2]", "Close[t-1]", "Close[t]"``).
+all features of the oldest step first). A regressor reads the fold back from, in this order:
 
-Anything else is a plain array: 2-D input ``(n_samples, timesteps)`` is a univariate sequence,
-3-D input ``(n_samples, timesteps, n_features)`` is taken as is.
+1. a 3-D array ``(n_samples, timesteps, n_features)``: taken as is;
+2. the :class:`WindowedArray` that :class:`~skrnn.WindowTransformer` returns, which records the
+   window shape and keeps it through row selection (``Pipeline``, cross-validation, slicing);
+3. window column names ``"Close[t-2]", "Close[t-1]", "Close[t]"``, which
+   ``set_output(transform="pandas")`` carries through scalers, ``ColumnTransformer`` and
+   ``FeatureUnion``;
+4. otherwise a plain 2-D array is one feature per time step: ``(n_samples, timesteps)``.
+
+Rule 4 would silently misread multivariate windows whose record a step dropped (a scaler
+*after* the windows returns a plain array). To make that loud, :class:`~skrnn.WindowTransformer`
+notes, per thread, the shape of the multivariate windows it last returned; a plain array of
+exactly that shape is refused with the fixes. This note only ever raises an error, it never
+decides how an array is read.
 """
 
 import re
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,11 +31,10 @@ _NAME = re.compile(r"^(?P<feature>.+)\[t(?:-(?P<lag>\d+))?\]$")
 
 @dataclass(frozen=True)
 class WindowLayout:
-    """Shape of one flattened window and the number of leading rows that were padded."""
+    """Shape of one flattened window: ``window`` time steps of ``n_features`` features."""
 
     window: int
     n_features: int
-    n_padded: int = 0
 
 
 class WindowedArray(np.ndarray):
@@ -52,16 +58,33 @@ class WindowedArray(np.ndarray):
             layout = None
         self.window_layout = layout
 
-    def __getitem__(self, key):
-        # Rows selected out of a window block are no longer the leading rows of the series.
-        result = super().__getitem__(key)
-        layout = getattr(result, "window_layout", None)
-        if layout is not None and layout.n_padded:
-            result.window_layout = WindowLayout(layout.window, layout.n_features, 0)
-        return result
-
     def __reduce__(self):
         return (WindowedArray, (np.asarray(self), self.window_layout))
+
+
+_recent = threading.local()
+
+
+def note_windows(windows):
+    """Remember the shape of multivariate windows just returned (see the module docstring)."""
+    layout = windows.window_layout
+    _recent.windows = (windows.shape, layout) if layout.n_features > 1 else None
+
+
+def _refuse_lost_layout(X):
+    shape, layout = getattr(_recent, "windows", None) or ((), None)
+    if layout is not None and X.shape == shape:
+        raise ValueError(
+            f"X is a plain {X.shape[0]}x{X.shape[1]} array, the shape of the windows a "
+            f"WindowTransformer(window={layout.window}) just made from {layout.n_features} "
+            "features, but it no longer says how its columns fold into "
+            f"({layout.window}, {layout.n_features}) time steps: a step after the "
+            "WindowTransformer dropped that record, and reading it as "
+            f"{X.shape[1]} steps of one feature would be wrong. Put scalers before the "
+            "WindowTransformer, or call set_output(transform='pandas') on the pipeline so the "
+            "window column names carry the shape, or pass 3-D X of shape "
+            "(n_samples, timesteps, n_features)."
+        )
 
 
 def window_feature_names(feature_names, window):
@@ -80,33 +103,37 @@ def layout_from_names(names):
     matches = [_NAME.match(str(name)) for name in names]
     if not all(matches):
         return None
-    lags = [int(m["lag"] or 0) for m in matches]
-    window = max(lags) + 1
+    window = max(int(m["lag"] or 0) for m in matches) + 1
     if len(names) % window:
         return None
     n_features = len(names) // window
-    features = [m["feature"] for m in matches[:n_features]]
-    if not np.array_equal(names, window_feature_names(features, window)):
+    features = [m["feature"] for m in matches[-n_features:]]
+    if not np.array_equal(np.asarray(names, dtype=object), window_feature_names(features, window)):
         return None
     return WindowLayout(window, n_features)
+
+
+def _layout_of(X):
+    """The window layout that X states (record, 3-D shape or column names), else None."""
+    layout = getattr(X, "window_layout", None)
+    if layout is None and hasattr(X, "columns"):
+        layout = layout_from_names(np.asarray(X.columns, dtype=object))
+    if layout is None and getattr(X, "ndim", None) == 3:
+        layout = WindowLayout(X.shape[1], X.shape[2])
+    return layout
 
 
 def check_sequences(estimator, X, y="no_validation", *, reset):
     """Validate regressor input and return X as ``(n_samples, timesteps, features)``.
 
-    With `y` (at fit; None raises), returns ``(X, y)`` without the leading rows whose window
-    was padded because the series had no earlier history, so that they never distort
-    training. On `reset` the sequence shape is stored as ``estimator.sequence_shape_``;
-    otherwise input is checked against it.
+    With `y` (at fit; None raises), returns ``(X, y)``. On `reset` the sequence shape is stored
+    as ``estimator.sequence_shape_``; otherwise input is checked against it.
     """
-    layout = getattr(X, "window_layout", None)
-    if layout is None and hasattr(X, "columns"):
-        layout = layout_from_names(np.asarray(X.columns, dtype=object))
     if isinstance(X, (list, tuple)):
         X = np.asarray(X)
+    layout = _layout_of(X)
     if getattr(X, "ndim", None) == 3:
         # Flatten so that 2-D windows and 3-D sequences share one n_features_in_.
-        layout = WindowLayout(X.shape[1], X.shape[2])
         X = X.reshape(len(X), -1)
     kwargs = dict(reset=reset, dtype=(np.float64, np.float32))
     fitting = not (isinstance(y, str) and y == "no_validation")
@@ -114,13 +141,12 @@ def check_sequences(estimator, X, y="no_validation", *, reset):
         X = validate_data(estimator, X, **kwargs)
     else:
         X, y = validate_data(estimator, X, y, multi_output=True, y_numeric=True, **kwargs)
-    if layout is not None:
-        sequence_shape, n_padded = (layout.window, layout.n_features), layout.n_padded
-    elif not reset and X.shape[1] == np.prod(estimator.sequence_shape_):
-        sequence_shape, n_padded = estimator.sequence_shape_, 0
-    else:
-        sequence_shape, n_padded = (X.shape[1], 1), 0
-    sequence_shape = tuple(int(s) for s in sequence_shape)
+    if layout is None and not reset and X.shape[1] == np.prod(estimator.sequence_shape_):
+        layout = WindowLayout(*estimator.sequence_shape_)
+    elif layout is None:
+        _refuse_lost_layout(X)
+        layout = WindowLayout(X.shape[1], 1)
+    sequence_shape = (int(layout.window), int(layout.n_features))
     if reset:
         estimator.sequence_shape_ = sequence_shape
     elif sequence_shape != estimator.sequence_shape_:
@@ -130,11 +156,4 @@ def check_sequences(estimator, X, y="no_validation", *, reset):
             "same window and the same feature columns at fit and predict."
         )
     X = X.reshape((X.shape[0], *sequence_shape))
-    if not fitting:
-        return X
-    if n_padded >= len(X):
-        raise ValueError(
-            f"All {len(X)} rows of X are padded windows from the start of the series; fit on "
-            "a series with more rows than the window."
-        )
-    return X[n_padded:], y[n_padded:]
+    return X if not fitting else (X, y)

@@ -181,6 +181,10 @@ def main(argv=None):
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        if not args.debug:
+            from ._process import start_tensorflow_quietly
+
+            start_tensorflow_quietly()
         compare(args)
     except (UsageError, ValueError, TypeError, OSError) as exc:
         if args.debug:

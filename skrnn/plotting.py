@@ -30,6 +30,15 @@ def _final_estimator_name(estimator):
     return type(estimator).__name__
 
 
+
+def _axes(ax, figsize):
+    """`ax`, or the axes of a new figure of `figsize` inches."""
+    if ax is not None:
+        return ax
+    import matplotlib.pyplot as plt
+
+    return plt.subplots(figsize=figsize)[1]
+
 class ForecastDisplay:
     """The forecast figure: training series, then actual and predicted values on the test span.
 
@@ -85,7 +94,7 @@ class ForecastDisplay:
         self.model_name = model_name
 
     def plot(self, ax=None, *, title=None, ylabel=None):
-        """Draw the figure.
+        """Draw the training span, the test span and the forecast.
 
         Parameters
         ----------
@@ -101,12 +110,9 @@ class ForecastDisplay:
         Returns
         -------
         display : ForecastDisplay
-            This object, with `ax_`, `figure_` and `lines_` set.
+            This object, with `ax_`, `figure_` and `lines_` (train, test, forecast) set.
         """
-        import matplotlib.pyplot as plt
-
-        if ax is None:
-            _, ax = plt.subplots(figsize=(12, 5))
+        ax = _axes(ax, figsize=(12, 5))
         (train,) = ax.plot(self.y_train.index, self.y_train.to_numpy(), label="Train")
         (actual,) = ax.plot(self.y_test.index, self.y_test.to_numpy(), label="Actual")
         (predicted,) = ax.plot(self.y_pred.index, self.y_pred.to_numpy(), label=self.model_name)
@@ -187,18 +193,15 @@ class ForecastDisplay:
             Legend label; the estimator's class name (last step of a pipeline) by default.
 
         ax : matplotlib Axes, default=None
-            Axes to draw on.
+            Axes to draw on, as in :meth:`plot`.
 
-        title : str, default=None
-            Axes title.
-
-        ylabel : str, default=None
-            Y-axis label.
+        title, ylabel : str, default=None
+            Axes title and y-axis label, as in :meth:`plot`.
 
         Returns
         -------
         display : ForecastDisplay
-            The drawn display.
+            The display, drawn from the estimator's predictions.
         """
         if model_name is None:
             model_name = _final_estimator_name(estimator)
@@ -256,12 +259,12 @@ class ModelComparisonDisplay:
         self.results = results
 
     def plot(self, ax=None, *, title=None, ylabel="RMSE"):
-        """Draw the figure.
+        """Draw one line of mean RMSE (with its spread across folds) per model.
 
         Parameters
         ----------
         ax : matplotlib Axes, default=None
-            Axes to draw on; a new figure is created if None.
+            Axes to draw on; None draws on a new figure.
 
         title : str, default=None
             Axes title.
@@ -272,12 +275,9 @@ class ModelComparisonDisplay:
         Returns
         -------
         display : ModelComparisonDisplay
-            This object, with `ax_`, `figure_` and `lines_` set.
+            This object, with `ax_`, `figure_` and `lines_` (one per model) set.
         """
-        import matplotlib.pyplot as plt
-
-        if ax is None:
-            _, ax = plt.subplots(figsize=(8, 5))
+        ax = _axes(ax, figsize=(8, 5))
         self.lines_ = {}
         for model, rows in self.results.groupby("model", sort=False):
             rows = rows.sort_values("window")
@@ -314,18 +314,18 @@ class ModelComparisonDisplay:
             the class name of the search's final estimator.
 
         ax : matplotlib Axes, default=None
-            Axes to draw on.
+            Axes to draw on, as in :meth:`plot`.
 
         title : str, default=None
             Axes title.
 
         ylabel : str, default="RMSE"
-            Y-axis label.
+            Y-axis label; name the unit of the scores.
 
         Returns
         -------
         display : ModelComparisonDisplay
-            The drawn display.
+            The display, one line per model across windows.
         """
         label = _final_estimator_name(getattr(cv_results, "estimator", None))
         cv_results = getattr(cv_results, "cv_results_", cv_results)

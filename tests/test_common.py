@@ -3,6 +3,7 @@
 from sklearn.linear_model import Ridge
 from sklearn.utils.estimator_checks import _check_name, parametrize_with_checks
 
+from conftest import TINY_NETWORK as TINY
 from skrnn import (
     ConformalIntervalRegressor,
     GRURegressor,
@@ -12,8 +13,6 @@ from skrnn import (
     WindowTransformer,
 )
 
-# Small, fast networks: the checks fit each estimator dozens of times.
-TINY = dict(units=(4,), dense_units=(), epochs=2, batch_size=32)
 # The one check that asks for a good fit (R^2 > 0.5 on a 10-step sequence with one informative
 # step) gets a network that can learn it: measured R^2 0.69-0.87 for seeds 0-2.
 PER_CHECK_PARAMS = {

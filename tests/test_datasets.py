@@ -1,4 +1,6 @@
 import os
+import time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -173,6 +175,47 @@ def test_interrupted_cache_write_keeps_the_old_file(download, tmp_path, monkeypa
 
 def test_write_atomically_creates_readable_files(tmp_path):
     target = tmp_path / "out.txt"
-    _home.write_atomically(target, lambda tmp: open(tmp, "w").write("ok"))
+    _home.write_atomically(target, lambda tmp: Path(tmp).write_text("ok"))
     assert target.read_text() == "ok"
     assert os.stat(target).st_mode & 0o644 == 0o644
+
+
+def _age(path, days):
+    old = time.time() - days * 86400
+    os.utime(path, (old, old))
+
+
+def test_a_relative_period_is_downloaded_again_once_the_cache_is_older_than_max_age(
+        download, tmp_path):
+    fetch_yahoo("MSFT", period="5y", data_home=tmp_path)
+    (cache,) = (tmp_path / "yahoo").glob("*.csv")
+    newer = recorded_frame()
+    newer.iloc[:, 0] += 1.0
+    download.result = newer
+    assert fetch_yahoo("MSFT", period="5y", data_home=tmp_path)["Adj Close"].iloc[0] == (
+        pytest.approx(367.9))  # fresh cache: no download
+    _age(cache, days=2)
+    refreshed = fetch_yahoo("MSFT", period="5y", data_home=tmp_path)
+    assert len(download.calls) == 2
+    assert refreshed["Adj Close"].iloc[0] == pytest.approx(368.9)
+
+
+def test_a_stale_cache_is_used_offline_with_a_warning(download, tmp_path):
+    first = fetch_yahoo("MSFT", data_home=tmp_path)
+    (cache,) = (tmp_path / "yahoo").glob("*.csv")
+    _age(cache, days=40)
+    download.result = OSError("offline")
+    with pytest.warns(UserWarning, match="older than max_age=1 days.*misses the latest"):
+        stale = fetch_yahoo("MSFT", data_home=tmp_path)
+    pd.testing.assert_frame_equal(stale, first, check_freq=False)
+    assert fetch_yahoo("MSFT", data_home=tmp_path, max_age=None) is not None  # no download
+    assert len(download.calls) == 2
+
+
+def test_a_closed_span_never_expires(download, tmp_path):
+    fetch_yahoo("MSFT", start="2024-01-01", end="2024-01-05", data_home=tmp_path)
+    (cache,) = (tmp_path / "yahoo").glob("*.csv")
+    _age(cache, days=400)
+    download.result = OSError("offline")
+    fetch_yahoo("MSFT", start="2024-01-01", end="2024-01-05", data_home=tmp_path)
+    assert len(download.calls) == 1

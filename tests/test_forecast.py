@@ -11,6 +11,7 @@ from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MinMaxScaler
 
+from conftest import TINY_NETWORK
 from skrnn import (
     ConformalIntervalRegressor,
     GRURegressor,
@@ -21,7 +22,7 @@ from skrnn import (
 )
 from skrnn.datasets import load_msft, make_supervised
 
-TINY = dict(units=(4,), dense_units=(), epochs=2, random_state=0)
+TINY = dict(TINY_NETWORK, random_state=0)
 
 
 def test_direct_multi_step_in_pipeline_grid_search():
@@ -53,8 +54,39 @@ def test_recursive_forecast_of_persistence_is_flat_and_keeps_frame_names():
     np.testing.assert_array_equal(forecast, [X["Close"].iloc[-1]] * 3)
 
 
+def test_recursive_forecast_refuses_a_model_with_several_outputs():
+    series = np.arange(40.0).reshape(-1, 1)
+    targets = np.column_stack([series[1:-1, 0], series[2:, 0]])  # t+1 and t+2
+    model = make_pipeline(WindowTransformer(window=3), LinearRegression())
+    model.fit(series[:-2], targets)
+    with pytest.raises(ValueError, match="predicts 2 values per row"):
+        forecast_recursive(model, series[:-2], steps=3)
+
+
+def test_recursive_forecast_predicts_one_window_per_step_not_the_whole_history():
+    series = np.arange(500.0).reshape(-1, 1)
+    model = make_pipeline(WindowTransformer(window=4), LinearRegression())
+    model.fit(series[:-1], series[1:, 0])
+    rows_seen = []
+    predict = model.predict
+    model.predict = lambda X: rows_seen.append(len(X)) or predict(X)
+    np.testing.assert_allclose(forecast_recursive(model, series, steps=3), [500, 501, 502])
+    assert rows_seen == [4, 4, 4]
+
+
+def test_recursive_forecast_of_a_searched_model_uses_the_chosen_window():
+    series = np.cumsum(np.random.default_rng(0).normal(size=300)).reshape(-1, 1)
+    search = GridSearchCV(make_pipeline(WindowTransformer(), LinearRegression()),
+                          {"windowtransformer__window": [2, 6]}, cv=TimeSeriesSplit(2))
+    search.fit(series[:-1], series[1:, 0])
+    window = search.best_params_["windowtransformer__window"]
+    expected = search.best_estimator_[-1].predict(series[-window:].reshape(1, -1))
+    np.testing.assert_allclose(forecast_recursive(search, series, steps=1), expected)
+
+
 @pytest.mark.parametrize("X, steps, match", [
-    (np.ones((10, 2)), 2, "univariate"), (np.ones((10, 1)), 0, "steps")])
+    (np.ones((10, 2)), 2, "univariate"), (np.ones((10, 1)), 0, "steps"),
+    (np.ones((1, 1)), 2, "fewer than the model's window of 2")])
 def test_recursive_forecast_bad_input(X, steps, match):
     model = make_pipeline(WindowTransformer(window=2), PersistenceRegressor())
     with pytest.raises(ValueError, match=match):
@@ -73,6 +105,20 @@ def test_conformal_interval_coverage_on_an_ar_process():
     covered = np.mean((interval[:, 0] <= y[2000:]) & (y[2000:] <= interval[:, 1]))
     assert abs(covered - 0.8) <= 0.08
     assert np.all(interval[:, 0] < model.predict(X[2000:]))
+
+
+@pytest.mark.parametrize("n, coverage, lower, upper", [
+    (9, 0.8, 1.0, 9.0),  # ranks floor(10 * 0.1) = 1 and ceil(10 * 0.9) = 9
+    (19, 0.8, 2.0, 18.0),  # plain np.quantile would give 2.8 and 17.2: too narrow
+    (5, 0.9, -np.inf, np.inf),  # too few errors for 90 %: an honest infinite interval
+])
+def test_conformal_quantiles_have_the_finite_sample_correction(n, coverage, lower, upper):
+    from skrnn._forecast import _conformal_quantiles
+
+    residuals = np.arange(1.0, n + 1)
+    np.testing.assert_array_equal(_conformal_quantiles(residuals, coverage), [lower, upper])
+    both = _conformal_quantiles(np.column_stack([residuals, 2 * residuals]), coverage)
+    np.testing.assert_array_equal(both[:, 1], [2 * lower, 2 * upper])
 
 
 def test_conformal_intervals_for_multi_output():

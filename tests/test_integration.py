@@ -6,18 +6,17 @@ import joblib
 import numpy as np
 import pytest
 from sklearn.base import clone
-from sklearn.compose import TransformedTargetRegressor
 from sklearn.ensemble import StackingRegressor, VotingRegressor
 from sklearn.linear_model import Ridge
 from sklearn.metrics import root_mean_squared_error
 from sklearn.model_selection import GridSearchCV, TimeSeriesSplit, cross_validate
 from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import MinMaxScaler
 
+from conftest import TINY_NETWORK, scaled_pipeline
 from skrnn import GRURegressor, LSTMRegressor, PersistenceRegressor, RNNRegressor, WindowTransformer
 from skrnn.datasets import load_msft, make_supervised
 
-TINY = dict(units=(4,), dense_units=(), epochs=2, batch_size=32, random_state=0)
+TINY = dict(TINY_NETWORK, random_state=0)
 
 
 @pytest.fixture(scope="module")
@@ -27,11 +26,7 @@ def prices():
 
 
 def pipeline(model):
-    return TransformedTargetRegressor(
-        Pipeline([("scale", MinMaxScaler()), ("window", WindowTransformer(window=5)),
-                  ("model", model)]),
-        transformer=MinMaxScaler(),
-    )
+    return scaled_pipeline(model, window=5)
 
 
 def test_grid_search_over_models_and_windows_then_predict(prices):
@@ -61,7 +56,7 @@ def test_persistence_on_raw_prices_is_exactly_tomorrow_equals_today(prices):
     model = Pipeline([("window", WindowTransformer(window=7)), ("model", PersistenceRegressor())])
     scores = cross_validate(model, X, y, cv=TimeSeriesSplit(n_splits=3),
                             scoring="neg_root_mean_squared_error", return_indices=True)
-    for score, test in zip(scores["test_score"], scores["indices"]["test"]):
+    for score, test in zip(scores["test_score"], scores["indices"]["test"], strict=True):
         expected = root_mean_squared_error(y.iloc[test], X["Close"].iloc[test])
         assert -score == pytest.approx(expected)
 
@@ -74,15 +69,21 @@ def test_cross_validate_with_process_workers(prices):
     np.testing.assert_allclose(parallel["test_score"], serial["test_score"], rtol=1e-6)
 
 
-def test_voting_and_stacking_mix_lstm_pipeline_with_ridge(prices):
+def test_voting_mixes_lstm_pipeline_with_ridge(prices):
     X, y = prices
     ridge = Pipeline([("window", WindowTransformer(window=5)), ("ridge", Ridge())])
-    for ensemble in (
-        VotingRegressor([("lstm", pipeline(LSTMRegressor(**TINY))), ("ridge", ridge)]),
-        StackingRegressor([("lstm", pipeline(LSTMRegressor(**TINY))), ("ridge", ridge)],
-                          final_estimator=Ridge(), cv=2),
-    ):
-        assert ensemble.fit(X[:200], y[:200]).predict(X[200:]).shape == (len(X) - 200,)
+    voting = VotingRegressor([("lstm", pipeline(LSTMRegressor(**TINY))), ("ridge", ridge)])
+    assert voting.fit(X[:200], y[:200]).predict(X[200:]).shape == (len(X) - 200,)
+
+
+def test_stacking_on_dated_rows_refuses_its_shuffled_folds(prices):
+    # StackingRegressor's folds (KFold) train on later rows than they test: with dates, the
+    # windows of such a fold are refused instead of silently joined across the fold.
+    X, y = prices
+    ridge = Pipeline([("window", WindowTransformer(window=5)), ("ridge", Ridge())])
+    stacking = StackingRegressor([("ridge", ridge)], final_estimator=Ridge(), cv=2)
+    with pytest.raises(ValueError, match="before the fitted series"):
+        stacking.fit(X[:200], y[:200])
 
 
 def test_clone_set_params_and_persistence_round_trips(prices, tmp_path):

@@ -1,6 +1,8 @@
 """Daily (or intraday) prices from Yahoo Finance through yfinance, cached on disk."""
 
 import re
+import time
+import warnings
 
 import pandas as pd
 
@@ -19,13 +21,16 @@ def fetch_yahoo(
     auto_adjust=False,
     data_home=None,
     refresh=False,
+    max_age="1D",
 ):
     """Download prices of one ticker from Yahoo Finance, or load them from the cache.
 
     Wraps :func:`yfinance.download` and returns the same tidy frame whatever yfinance's column
     layout (``MultiIndex`` columns by ticker in recent versions, flat in older ones). The first
     download is saved in ``<data_home>/yahoo/``; later calls with the same arguments read the
-    file and need no network.
+    file and need no network. A span that ends today (a `period`, or `start` without `end`)
+    grows every trading day, so its cached copy is downloaded again once it is older than
+    `max_age`; when that download fails, the older copy is returned with a warning.
 
     Parameters
     ----------
@@ -51,6 +56,11 @@ def fetch_yahoo(
 
     refresh : bool, default=False
         Download again even if a cached copy exists (the cache is then replaced).
+
+    max_age : str, pandas.Timedelta or None, default="1D"
+        Age after which the cached copy of a span that ends today is downloaded again (any
+        string :class:`pandas.Timedelta` reads). None keeps it forever. Spans with an `end`
+        date never change and are never downloaded again.
 
     Returns
     -------
@@ -83,8 +93,13 @@ def fetch_yahoo(
     span = f"{start}_{end}" if start else period
     key = re.sub(r"[^A-Za-z0-9._-]+", "-", f"{ticker}_{span}_{interval}_adj{int(auto_adjust)}")
     cache = get_data_home(data_home) / "yahoo" / f"{key}.csv"
-    if cache.exists() and not refresh:
-        return pd.read_csv(cache, index_col="Date", parse_dates=True)
+    max_age = None if max_age is None else pd.Timedelta(max_age)
+    stale = (
+        cache.exists() and end is None and max_age is not None
+        and time.time() - cache.stat().st_mtime > max_age.total_seconds()
+    )
+    if cache.exists() and not refresh and not stale:
+        return _read_cache(cache)
 
     alternatives = (
         f"A cached copy exists at {cache}: call again with refresh=False to use it."
@@ -107,6 +122,15 @@ def fetch_yahoo(
             threads=False,
         )
     except Exception as exc:
+        if stale and not refresh:
+            warnings.warn(
+                f"Could not download {ticker!r} from Yahoo Finance ({type(exc).__name__}: "
+                f"{exc}); returning the cached copy at {cache}, which is older than "
+                f"max_age={max_age} and misses the latest prices.",
+                UserWarning,
+                stacklevel=2,
+            )
+            return _read_cache(cache)
         raise ConnectionError(
             f"Could not download {ticker!r} from Yahoo Finance ({type(exc).__name__}: {exc}). "
             f"Check the network connection. {alternatives}"
@@ -121,6 +145,10 @@ def fetch_yahoo(
     cache.parent.mkdir(parents=True, exist_ok=True)
     write_atomically(cache, frame.to_csv)
     return frame
+
+
+def _read_cache(cache):
+    return pd.read_csv(cache, index_col="Date", parse_dates=True)
 
 
 def _tidy(raw, ticker):
