@@ -32,7 +32,8 @@ X, y = (X.to_numpy() - low) / (high - low), (y.to_numpy() - low) / (high - low)
 regressor = {"rnn": RNNRegressor, "lstm": LSTMRegressor}[cell]
 model = Pipeline([("window", WindowTransformer(window=120)),
                   ("model", regressor(units=(50, 50), dense_units=(25,), epochs=epochs,
-                                      batch_size=32, random_state=0))])
+                                      batch_size=32, random_state=0, anchor=None,
+                                      early_stopping=False))])
 start = time.perf_counter()
 model.fit(X, y).predict(X)
 import keras

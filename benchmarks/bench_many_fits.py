@@ -30,7 +30,8 @@ rng = np.random.default_rng(0)
 X, y = rng.normal(size=(300, 30, 1)), rng.normal(size=300)
 for _ in range(fits):
     if kind == "skrnn":
-        LSTMRegressor(units=(16,), dense_units=(), epochs=2, random_state=0).fit(X, y).predict(X)
+        LSTMRegressor(units=(16,), dense_units=(), epochs=2, random_state=0, anchor=None,
+                      early_stopping=False).fit(X, y).predict(X)
     else:
         inputs = keras.Input((30, 1))
         model = keras.Model(inputs, keras.layers.Dense(1)(keras.layers.LSTM(16)(inputs)))

@@ -54,7 +54,8 @@ def skrnn_pipeline(cell, X, y, epochs):
     model = Pipeline([("window", WindowTransformer(window=WINDOW)),
                       ("model", regressor(units=(50, 50), dense_units=(25,), epochs=epochs,
                                           batch_size=BATCH,
-                                          learning_rate=0.001))])  # Keras' adam default
+                                          learning_rate=0.001,  # Keras' adam default
+                                          anchor=None, early_stopping=False))])  # raw work
     return model.fit(X, y).predict(X)
 
 

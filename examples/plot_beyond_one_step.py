@@ -5,10 +5,11 @@ Beyond one step: anchored networks, multi-step forecasts and intervals
 
 Three things the classic tutorial does not do, all inside plain scikit-learn:
 
-1. **Persistence-anchored networks** (``residual=True``): the network predicts the change from
-   the last observed close and adds it back, so an untrained network *is* the persistence
-   baseline. Prices are modelled on a log scale, the same fixed map on ``X`` and ``y``, so the
-   anchor and the target share units.
+1. **Anchored networks**: a network learns a correction to an anchor fitted in closed form
+   (``anchor="last"``: the persistence forecast; ``anchor="linear"``: a ridge regression of
+   the window; the default ``"auto"`` picks the better one on a validation span), so an
+   untrained network *is* its anchor. ``anchor=None`` is the plain network of the tutorial.
+   Prices are modelled on a log scale here, one fixed map on ``X`` and ``y``.
 2. **Multi-step forecasts**, direct (one network with one output per step) versus recursive
    (a one-step network fed its own forecasts), compared step by step.
 3. **Prediction intervals** from errors on later, unseen time spans (conformal), with their
@@ -53,12 +54,13 @@ def lstm(**kwargs):
 
 
 # %%
-# 1. Plain LSTM, anchored LSTM and persistence under TimeSeriesSplit (RMSE in dollars)
+# 1. Plain, anchored and default LSTMs and persistence under TimeSeriesSplit (RMSE in dollars)
 X, y = make_supervised(prices, target="Close")
 cv = TimeSeriesSplit(n_splits=3)
 scores = {}
-for name, model in [("LSTM", on_log_prices(lstm())),
-                    ("LSTM, residual=True", on_log_prices(lstm(residual=True))),
+for name, model in [("LSTM, anchor=None", on_log_prices(lstm(anchor=None))),
+                    ("LSTM, anchor='last'", on_log_prices(lstm(anchor="last"))),
+                    ("LSTM, default anchor", on_log_prices(lstm())),
                     ("Persistence", on_log_prices(PersistenceRegressor()))]:
     rmse = -cross_validate(model, X, y, cv=cv, scoring="neg_root_mean_squared_error")[
         "test_score"]
@@ -70,8 +72,8 @@ print(pd.DataFrame(scores).T.round(3))
 HORIZON = 5
 X, Y = make_supervised(prices, target="Close", horizon=HORIZON, multi_output=True)
 n_train = int(0.8 * len(X))
-direct = on_log_prices(lstm(residual=True)).fit(X[:n_train], Y[:n_train])
-one_step = on_log_prices(lstm(residual=True)).fit(X[:n_train], Y.iloc[:n_train, 0])
+direct = on_log_prices(lstm(anchor="last")).fit(X[:n_train], Y[:n_train])
+one_step = on_log_prices(lstm(anchor="last")).fit(X[:n_train], Y.iloc[:n_train, 0])
 origins = range(n_train, len(X), 5)
 direct_errors = (direct.predict(X) - Y.to_numpy())[list(origins)]
 recursive_errors = np.array([
@@ -88,7 +90,7 @@ print(per_step.round(3).rename_axis("RMSE (USD)"))
 # 3. An 80% interval for tomorrow's close, and how often it held on the test span
 X, y = make_supervised(prices, target="Close")
 n_train = int(0.8 * len(X))
-model = ConformalIntervalRegressor(on_log_prices(lstm(residual=True)), coverage=0.8,
+model = ConformalIntervalRegressor(on_log_prices(lstm(anchor="last")), coverage=0.8,
                                    n_splits=3).fit(X[:n_train], y[:n_train])
 interval = model.predict_interval(X[n_train:])
 y_test = y[n_train:]

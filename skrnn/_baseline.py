@@ -4,6 +4,7 @@ from numbers import Integral
 
 import numpy as np
 
+from ._anchor import next_value_map
 from ._base import SequenceRegressor
 from ._compat import Interval
 
@@ -38,7 +39,12 @@ class PersistenceRegressor(SequenceRegressor):
         ``(timesteps, features)`` read from `X`; `target_feature` indexes the features.
 
     n_outputs_ : int
-        Number of target columns seen during ``fit``; every column gets the same forecast.
+        Number of target columns seen during ``fit``.
+
+    slope_, intercept_ : ndarray of shape (`n_outputs_`,)
+        The map from `target_feature`'s units to each target column's: ``1`` and ``0`` when
+        X and y share units; the exact affine map between them when they were scaled apart
+        (see Notes).
 
     See Also
     --------
@@ -47,10 +53,14 @@ class PersistenceRegressor(SequenceRegressor):
 
     Notes
     -----
-    The forecast is in the units of `X`. When `X` and `y` are scaled by different scalers (for
-    instance a ``MinMaxScaler`` on `X` and a ``TransformedTargetRegressor`` on `y`), the
-    forecast is off by the difference between the two scalings: evaluate the baseline on
-    unscaled data, as ``skrnn compare`` does.
+    **Units.** When `X` and `y` are scaled by different scalers (a ``MinMaxScaler`` before the
+    windows and another in ``TransformedTargetRegressor``, as in the README's pipeline), the
+    last value of `X` is not in the units of `y`. In the training rows, though, ``y[t]`` is a
+    later value of the same feature, ``X[t + h]`` (``h = 1`` for the next value), so the two
+    scalings are related by an exact affine map: ``fit`` finds it (lags ``h`` up to 64, to
+    float precision) and applies it, and the forecast is the true persistence forecast in
+    ``y``'s units. When no exact map exists (``y`` is not a later value of the feature), the
+    forecast is the last value in `X`'s units.
 
     Examples
     --------
@@ -70,11 +80,16 @@ class PersistenceRegressor(SequenceRegressor):
         self.target_feature = target_feature
 
     def _fit_sequences(self, X, y):
-        self._check_target_feature()  # the baseline has nothing to learn
+        self._check_target_feature()
+        last = X[:, -1, self.target_feature]
+        unit_map = next_value_map(last, y)
+        if unit_map is None:  # y is not a later value of the feature: X's units are y's
+            unit_map = np.ones(y.shape[1]), np.zeros(y.shape[1])
+        self.slope_, self.intercept_ = unit_map
 
     def _predict_sequences(self, X):
         last = X[:, -1, self.target_feature]
-        return np.repeat(last[:, None], self.n_outputs_, axis=1)
+        return last[:, None] * self.slope_ + self.intercept_
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -31,9 +31,36 @@ _CELLS = {
 
 
 @keras.saving.register_keras_serializable(package="skrnn")
+class Affine(keras.layers.Layer):
+    """``inputs * scale + shift`` with constants broadcast over the last axis (standardising
+    and its inverse, saved with the model so that ``model_`` maps raw X to raw y)."""
+
+    def __init__(self, scale, shift, **kwargs):
+        super().__init__(**kwargs)
+        self.scale, self.shift = [float(v) for v in scale], [float(v) for v in shift]
+
+    def call(self, inputs):
+        scale = keras.ops.convert_to_tensor(self.scale, dtype=inputs.dtype)
+        shift = keras.ops.convert_to_tensor(self.shift, dtype=inputs.dtype)
+        return inputs * scale + shift
+
+    def get_config(self):
+        return {**super().get_config(), "scale": self.scale, "shift": self.shift}
+
+
+@keras.saving.register_keras_serializable(package="skrnn")
+class SinceLast(keras.layers.Layer):
+    """Each time step minus the window's last one: the shape of the window without its level,
+    so that the recurrent correction does not see levels it was never trained on."""
+
+    def call(self, sequences):
+        return sequences - sequences[:, -1:, :]
+
+
+@keras.saving.register_keras_serializable(package="skrnn")
 class LastValue(keras.layers.Layer):
-    """The last time step's value of one feature, repeated for each output: the persistence
-    forecast, as a layer (a named class, unlike a Lambda, reloads in Keras' safe mode)."""
+    """The last time step's value of one feature, repeated for each output (a named class,
+    unlike a Lambda, reloads in Keras' safe mode)."""
 
     def __init__(self, feature, n_outputs, **kwargs):
         super().__init__(**kwargs)
@@ -47,20 +74,44 @@ class LastValue(keras.layers.Layer):
         return {**super().get_config(), "feature": self.feature, "n_outputs": self.n_outputs}
 
 
-def build_network(meta, compile_kwargs, *, architecture, seed):
-    """Stacked recurrent layers, optional Dense layers, one linear output per target column.
+class PickledModel:
+    """A fitted Keras model inside a pickle. Unpickling this class imports this module first,
+    which registers skrnn's layers with Keras before the model itself is rebuilt."""
 
-    Every random draw (initial weights, dropout masks) is seeded from `seed`, so no global
-    random state is needed for reproducibility. With ``architecture.residual_feature``, the
-    network predicts the change from the last value of that feature and adds the value back;
-    its output layer starts at zero, so the untrained network is exactly the persistence
-    forecast.
+    def __init__(self, model):
+        self.model = model
+
+
+def _anchor_layer(architecture, standardised, n_outputs):
+    """The closed-form anchor on standardised inputs, frozen: the network only corrects it."""
+    if architecture.anchor == "linear":
+        kernel, bias = architecture.anchor_kernel, architecture.anchor_bias
+        flat = keras.layers.Flatten()(standardised)
+        return keras.layers.Dense(
+            n_outputs, trainable=False, name="linear_anchor",
+            kernel_initializer=keras.initializers.Constant(kernel.tolist()),
+            bias_initializer=keras.initializers.Constant(bias.tolist()),
+        )(flat)
+    last = LastValue(architecture.anchor_feature, n_outputs)(standardised)
+    return Affine(architecture.anchor_kernel, architecture.anchor_bias, name="last_anchor")(last)
+
+
+def build_network(meta, compile_kwargs, *, architecture, seed):
+    """The network trained on standardised targets: anchor + recurrent correction.
+
+    Inputs are standardised inside the model. With an anchor, the recurrent layers read the
+    window relative to its last step and their linear output starts at zero, so the untrained
+    network is exactly the anchor. Every random draw (initial weights, dropout masks) is seeded
+    from `seed`, so no global random state is needed for reproducibility.
     """
     units, dense_units = architecture.units, architecture.dense_units
     seeds = iter(range(seed, seed + 4 * (len(units) + len(dense_units)) + 1))
     timesteps, n_features = meta["X_shape_"][1:]
+    n_outputs = meta["n_outputs_"]
     inputs = keras.Input(shape=(timesteps, n_features))
-    hidden = inputs
+    standardised = Affine(1 / architecture.x_scale, -architecture.x_mean / architecture.x_scale,
+                          name="standardise")(inputs)
+    hidden = SinceLast()(standardised) if architecture.anchor else standardised
     for depth, n_units in enumerate(units):
         hidden = _CELLS[architecture.cell](
             n_units,
@@ -77,18 +128,28 @@ def build_network(meta, compile_kwargs, *, architecture, seed):
             activation="relu",
             kernel_initializer=keras.initializers.GlorotUniform(seed=next(seeds)),
         )(hidden)
-    if architecture.residual_feature is None:
+    if architecture.anchor is None:
         outputs = keras.layers.Dense(
-            meta["n_outputs_"],
-            kernel_initializer=keras.initializers.GlorotUniform(seed=next(seeds)),
+            n_outputs, kernel_initializer=keras.initializers.GlorotUniform(seed=next(seeds)),
         )(hidden)
     else:
-        change = keras.layers.Dense(meta["n_outputs_"], kernel_initializer="zeros")(hidden)
-        anchor = LastValue(architecture.residual_feature, meta["n_outputs_"])(inputs)
-        outputs = keras.layers.Add()([anchor, change])
+        correction = keras.layers.Dense(n_outputs, kernel_initializer="zeros")(hidden)
+        anchor = _anchor_layer(architecture, standardised, n_outputs)
+        outputs = keras.layers.Add()([anchor, correction])
     model = keras.Model(inputs, outputs)
     model.compile(**compile_kwargs, steps_per_execution=_steps_per_execution())
     return model
+
+
+def _in_units_of_y(model, architecture):
+    """The trained model with its output brought back from standardised to y's units."""
+    outputs = Affine(architecture.y_scale, architecture.y_mean, name="unstandardise")(
+        model.output)
+    raw = keras.Model(model.input, outputs)
+    # The trained optimizer, so that the pickled model reloads its state without warnings.
+    raw.compile(optimizer=model.optimizer, loss=model.loss,
+                steps_per_execution=_steps_per_execution())
+    return raw
 
 
 _PREDICT_BATCH_SIZE = 256
@@ -138,6 +199,35 @@ class _Batches(keras.utils.PyDataset):
             self.rng.shuffle(self.order)
 
 
+class _KeepBest(keras.callbacks.Callback):
+    """Early stopping that counts the untrained network as a candidate.
+
+    Keeps the weights with the lowest validation loss seen so far, starting from the network
+    before training (`initial_loss`: with an anchor, the anchor itself), stops after `patience`
+    epochs without improvement and restores the best weights at the end. On the validation
+    span, the network returned is never worse than its anchor.
+    """
+
+    def __init__(self, initial_loss, patience):
+        super().__init__()
+        self.best, self.patience, self.wait = initial_loss, patience, 0
+
+    def on_train_begin(self, logs=None):
+        self.best_weights = self.model.get_weights()
+
+    def on_epoch_end(self, epoch, logs=None):
+        loss = (logs or {}).get("val_loss")
+        if loss is not None and loss < self.best:
+            self.best, self.wait, self.best_weights = loss, 0, self.model.get_weights()
+        else:
+            self.wait += 1
+            if self.wait >= self.patience:
+                self.model.stop_training = True
+
+    def on_train_end(self, logs=None):
+        self.model.set_weights(self.best_weights)
+
+
 class _SequenceKerasRegressor(scikeras.wrappers.KerasRegressor):
     """SciKeras' KerasRegressor fed by :class:`_Batches` instead of whole in-memory arrays.
 
@@ -149,7 +239,7 @@ class _SequenceKerasRegressor(scikeras.wrappers.KerasRegressor):
         self, X, y, sample_weight, warm_start, epochs, initial_epoch, *, seed, validation,
         patience,
     ):
-        n_validation = math.ceil(validation * len(X)) if validation else 0
+        n_validation = round(validation * len(X))
         n_train = len(X) - n_validation
         rng = np.random.default_rng(seed) if self.shuffle else None
         train = _Batches(X[:n_train], y[:n_train], batch_size=self.batch_size, rng=rng)
@@ -157,9 +247,8 @@ class _SequenceKerasRegressor(scikeras.wrappers.KerasRegressor):
         validation_data = None
         if n_validation:
             validation_data = _Batches(X[n_train:], y[n_train:], batch_size=self.batch_size)
-            callbacks.append(
-                keras.callbacks.EarlyStopping(patience=patience, restore_best_weights=True)
-            )
+            initial_loss = float(self.model_.evaluate(validation_data, verbose=0))
+            callbacks.append(_KeepBest(initial_loss, patience))
         history = self.model_.fit(
             train,
             validation_data=validation_data,
@@ -185,8 +274,9 @@ def fit_network(X, y, *, architecture, training, seed):
     """Build and train a network on ``(n, timesteps, features)`` X and 2-D y.
 
     `architecture` and `training` are the two small descriptions made by the estimator
-    (:class:`skrnn._recurrent.Architecture`, :class:`skrnn._recurrent.Training`). Returns the
-    Keras model and its per-epoch history.
+    (:class:`skrnn._recurrent.Architecture`, :class:`skrnn._recurrent.Training`). The network
+    trains on standardised y; the Keras model returned maps raw X to y in its own units. Also
+    returns the per-epoch history (losses in standardised units).
     """
     passed_as_is = ("optimizer", "loss", "epochs", "batch_size", "shuffle", "verbose")
     wrapper = _SequenceKerasRegressor(
@@ -194,9 +284,12 @@ def fit_network(X, y, *, architecture, training, seed):
         optimizer__learning_rate=training.learning_rate,
         **{name: getattr(training, name) for name in passed_as_is},
     )
+    y_standardised = (y - architecture.y_mean) / architecture.y_scale
     with _process.quiet_retracing(), _process.forget_all_reduce_gradients():
-        wrapper.fit(X, y, seed=seed, validation=training.validation, patience=training.patience)
-    return wrapper.model_, {key: list(values) for key, values in wrapper.history_.items()}
+        wrapper.fit(X, y_standardised, seed=seed, validation=training.validation,
+                    patience=training.patience)
+    history = {key: list(values) for key, values in wrapper.history_.items()}
+    return _in_units_of_y(wrapper.model_, architecture), history
 
 
 def predict_network(model, X):

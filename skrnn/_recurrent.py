@@ -1,25 +1,38 @@
 """RNNRegressor, LSTMRegressor and GRURegressor: one implementation, three cell types."""
 
-import warnings
 from dataclasses import dataclass, fields
 from numbers import Integral, Real
 
 import numpy as np
 from sklearn.utils import check_random_state
 
+from . import _anchor
 from ._base import SequenceRegressor
 from ._compat import Interval, StrOptions
 
 
 @dataclass(frozen=True)
 class Architecture:
-    """What network to build: handed as one piece to :func:`skrnn._network.fit_network`."""
+    """What network to build: handed as one piece to :func:`skrnn._network.fit_network`.
+
+    The arrays are the closed-form part fitted at ``fit`` (:mod:`skrnn._anchor`): per-feature
+    standardisation of X, per-output standardisation of y, and the anchor in standardised
+    units — a ``(timesteps * features, n_outputs)`` kernel and a bias for ``"linear"``, a
+    per-output slope and intercept on the last value of `anchor_feature` for ``"last"``.
+    """
 
     cell: str
     units: tuple
     dense_units: tuple
     dropout: float
-    residual_feature: int | None
+    anchor: str | None
+    anchor_feature: int
+    x_mean: np.ndarray
+    x_scale: np.ndarray
+    y_mean: np.ndarray
+    y_scale: np.ndarray
+    anchor_kernel: np.ndarray | None
+    anchor_bias: np.ndarray | None
 
 
 @dataclass(frozen=True)
@@ -59,18 +72,6 @@ def _check_layer_sizes(sizes, name, *, allow_empty):
     return tuple(int(s) for s in sizes)
 
 
-def _warn_if_badly_scaled(values, name, remedy):
-    """Networks learn values of order one; far larger or smaller ones barely train."""
-    spread = float(np.max(np.std(values, axis=0)))
-    if spread > 1e3 or 0 < spread < 1e-3:
-        warnings.warn(
-            f"{name} varies on a scale of {spread:.3g}; recurrent networks train on values of "
-            f"order one and will fit this poorly. Scale {name} with {remedy}.",
-            UserWarning,
-            stacklevel=4,
-        )
-
-
 class _RecurrentRegressor(SequenceRegressor):
     """Shared implementation; subclasses only name their recurrent cell in ``_cell``."""
 
@@ -80,7 +81,7 @@ class _RecurrentRegressor(SequenceRegressor):
         "units": ["array-like", Interval(Integral, 1, None, closed="left")],
         "dense_units": ["array-like", Interval(Integral, 1, None, closed="left")],
         "dropout": [Interval(Real, 0, 1, closed="left")],
-        "residual": ["boolean"],
+        "anchor": [StrOptions({"auto", "linear", "last"}), None],
         "target_feature": [Interval(Integral, 0, None, closed="left")],
         "optimizer": [StrOptions({"adam", "adamw", "nadam", "rmsprop", "sgd", "adagrad"})],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
@@ -101,7 +102,7 @@ class _RecurrentRegressor(SequenceRegressor):
         units=(50,),
         dense_units=(25,),
         dropout=0.0,
-        residual=False,
+        anchor="auto",
         target_feature=0,
         optimizer="adam",
         learning_rate=0.003,
@@ -109,7 +110,7 @@ class _RecurrentRegressor(SequenceRegressor):
         epochs=20,
         batch_size=32,
         shuffle=True,
-        early_stopping=False,
+        early_stopping=True,
         validation_fraction=0.1,
         patience=10,
         random_state=None,
@@ -118,7 +119,7 @@ class _RecurrentRegressor(SequenceRegressor):
         self.units = units
         self.dense_units = dense_units
         self.dropout = dropout
-        self.residual = residual
+        self.anchor = anchor
         self.target_feature = target_feature
         self.optimizer = optimizer
         self.learning_rate = learning_rate
@@ -135,28 +136,16 @@ class _RecurrentRegressor(SequenceRegressor):
     def _fit_sequences(self, X, y):
         units = _check_layer_sizes(self.units, "units", allow_empty=False)
         dense_units = _check_layer_sizes(self.dense_units, "dense_units", allow_empty=True)
-        # The last step of each window is the series itself: checking it avoids a
-        # window-sized temporary array.
-        _warn_if_badly_scaled(X[:, -1, :], "X", "a MinMaxScaler before the WindowTransformer")
-        _warn_if_badly_scaled(y, "y", "TransformedTargetRegressor(..., transformer=MinMaxScaler())")
-        if self.residual:
+        if self.anchor in ("auto", "last"):
             self._check_target_feature()
-        validation = self.validation_fraction if self.early_stopping else 0.0
-        if validation and len(X) - np.ceil(validation * len(X)) < 1:
-            raise ValueError(
-                f"early_stopping holds out validation_fraction={validation} of {len(X)} rows, "
-                "leaving none to train on. Use more rows or set early_stopping=False."
-            )
-        architecture = Architecture(
-            cell=self._cell,
-            units=units,
-            dense_units=dense_units,
-            dropout=self.dropout,
-            residual_feature=self.target_feature if self.residual else None,
-        )
+        n_validation = int(self.validation_fraction * len(X)) if self.early_stopping else 0
+        n_train = len(X) - n_validation
+        architecture = self._closed_form_part(X, y, n_train, units, dense_units)
+        self.anchor_ = architecture.anchor
         same_names = [f.name for f in fields(Training) if f.name != "validation"]
         training = Training(
-            validation=validation, **{name: getattr(self, name) for name in same_names}
+            validation=n_validation / len(X),
+            **{name: getattr(self, name) for name in same_names},
         )
         from . import _network
 
@@ -169,21 +158,68 @@ class _RecurrentRegressor(SequenceRegressor):
         )
         if not np.all(np.isfinite(self.history_["loss"])):
             raise ValueError(
-                "Training diverged: the loss became NaN or infinite. Scale X and y to values "
-                "of order one, or lower learning_rate."
+                "Training diverged: the loss became NaN or infinite. Lower learning_rate."
             )
+
+    def _closed_form_part(self, X, y, n_train, units, dense_units):
+        """Standardisation and anchor from the training rows; "auto" picks the anchor with the
+        lower error on the validation rows (the linear one when there are none)."""
+        X_train, y_train = X[:n_train], y[:n_train]
+        x_mean, x_scale = _anchor.standardisation(X_train[:, -1, :])  # the series itself
+        y_mean, y_scale = _anchor.standardisation(y_train)
+        stats = dict(x_mean=x_mean, x_scale=x_scale, y_mean=y_mean, y_scale=y_scale)
+        candidates = {}
+        if self.anchor in ("auto", "linear"):
+            candidates["linear"] = _anchor.ridge_on_windows(X_train, y_train, **stats)
+        if self.anchor in ("auto", "last"):
+            candidates["last"] = _anchor.last_value_map(
+                X_train[:, -1, self.target_feature], y_train, self.target_feature, **stats)
+        if self.anchor is None:
+            chosen, (kernel, bias) = None, (None, None)
+        elif len(candidates) == 1 or n_train == len(X):
+            chosen = next(iter(candidates))
+            kernel, bias = candidates[chosen]
+        else:
+            errors = {
+                name: _anchor.validation_error(
+                    name, weights, X[n_train:], y[n_train:], self.target_feature, **stats)
+                for name, weights in candidates.items()
+            }
+            chosen = min(errors, key=errors.get)
+            kernel, bias = candidates[chosen]
+        return Architecture(
+            cell=self._cell, units=units, dense_units=dense_units, dropout=self.dropout,
+            anchor=chosen, anchor_feature=self.target_feature, anchor_kernel=kernel,
+            anchor_bias=bias, **stats,
+        )
 
     def _predict_sequences(self, X):
         from . import _network
 
         return _network.predict_network(self.model_, X)
 
+    def __getstate__(self):
+        state = super().__getstate__()
+        if "model_" in state:
+            from . import _network
+
+            state["model_"] = _network.PickledModel(state["model_"])
+        return state
+
+    def __setstate__(self, state):
+        if "model_" in state:
+            state["model_"] = state["model_"].model
+        super().__setstate__(state)
+
 
 _DOC = """Regressor with stacked {cell} layers that reads each sample as a sequence.
 
     A Keras network built by SciKeras: ``len(units)`` stacked ``{layer}`` layers, then a
     ReLU ``Dense`` layer per entry of `dense_units`, then a linear output per target column.
-    Every setting is a constructor argument, so the network is tuned with
+    By default that output is a *correction* added to a linear model of the window fitted in
+    closed form (`anchor`), and X and y are standardised inside the network, so raw prices
+    need no scaler and the forecast can leave the range seen in training. Every setting is a
+    constructor argument, so the network is tuned with
     :class:`~sklearn.model_selection.GridSearchCV` like any scikit-learn estimator.
 
     Read more in the :ref:`User Guide <recurrent>`.
@@ -200,15 +236,20 @@ _DOC = """Regressor with stacked {cell} layers that reads each sample as a seque
     dropout : float, default=0.0
         Fraction of each recurrent layer's output dropped during training, in [0, 1).
 
-    residual : bool, default=False
-        Persistence-anchored network: predict the change from the last observed value of
-        `target_feature` and add that value back. The output layer starts at zero, so the
-        untrained network is exactly :class:`PersistenceRegressor`. Needs `X` and `y` in the
-        same units (no scaler, or the same fixed map on both such as ``np.log``).
+    anchor : {{"auto", "linear", "last"}} or None, default="auto"
+        What the recurrent layers correct. ``"auto"``: whichever of the two below has the
+        lower error on the validation rows of `early_stopping` (``"linear"`` without them).
+        ``"linear"``: a ridge regression of y on the whole
+        window, fitted in closed form on the training rows (a linear skip, as in DLinear and
+        N-BEATS). ``"last"``: the persistence forecast, the last value of `target_feature`
+        mapped to y's units (exactly, when y is a later value of that feature, whatever the
+        scalers on X and y). The anchor is frozen and the correction starts at zero, so the
+        untrained network is the anchor; with an anchor, the recurrent layers read each window
+        relative to its last step. None: a plain network.
 
     target_feature : int, default=0
-        Feature (column of the original series) whose last value anchors the forecast when
-        `residual` is True. Ignored otherwise.
+        Feature (column of the original series) whose last value is the ``"last"`` anchor.
+        Ignored otherwise.
 
     optimizer : {{"adam", "adamw", "nadam", "rmsprop", "sgd", "adagrad"}}, default="adam"
         Keras optimizer.
@@ -231,13 +272,17 @@ _DOC = """Regressor with stacked {cell} layers that reads each sample as a seque
         Whether to shuffle training windows each epoch (each window carries its own history,
         so shuffling does not break time order inside a window).
 
-    early_stopping : bool, default=False
-        Whether to stop when the validation loss has not improved for `patience` epochs and
-        restore the best weights. The validation rows are the last `validation_fraction` of
-        the training rows (the most recent ones), never shuffled in.
+    early_stopping : bool, default=True
+        Whether to hold out the last `validation_fraction` of the training rows (the most
+        recent ones, never shuffled in), stop when their loss has not improved for `patience`
+        epochs, and restore the best weights. The untrained network (the anchor) is one of
+        the candidates, so on that span the network is never worse than its anchor. The
+        anchor and the standardisation are fitted on the other rows.
 
     validation_fraction : float, default=0.1
-        Fraction of training rows held out, from the end, when `early_stopping` is True.
+        Fraction of training rows held out, from the end, when `early_stopping` is True
+        (rounded down: with fewer than ``1 / validation_fraction`` rows, none is held out and
+        training runs all `epochs`).
 
     patience : int, default=10
         Epochs without improvement of the validation loss before training stops.
@@ -272,8 +317,11 @@ _DOC = """Regressor with stacked {cell} layers that reads each sample as a seque
         column. Save it with ``model_.save("network.keras")`` or inspect it with
         ``model_.summary()``.
 
+    anchor_ : {{"linear", "last"}} or None
+        The anchor the network corrects (the one ``"auto"`` chose).
+
     history_ : dict of str to list of float
-        Training loss (and ``val_loss`` with early stopping) per epoch.
+        Training loss (and ``val_loss`` with early stopping) per epoch, on standardised y.
 
     See Also
     --------

@@ -17,7 +17,8 @@ class VersionedPickleMixin:
     """
 
     def __getstate__(self):
-        state = super().__getstate__()
+        # A copy: BaseEstimator may hand back the live __dict__ of the estimator.
+        state = dict(super().__getstate__())
         state["_skrnn_version"] = __version__
         return state
 

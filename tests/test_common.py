@@ -13,12 +13,6 @@ from skrnn import (
     WindowTransformer,
 )
 
-# The one check that asks for a good fit (R^2 > 0.5 on a 10-step sequence with one informative
-# step) gets a network that can learn it: measured R^2 0.69-0.87 for seeds 0-2.
-PER_CHECK_PARAMS = {
-    "check_regressors_train": dict(units=(16,), epochs=25, batch_size=16, learning_rate=0.02),
-}
-
 ESTIMATORS = [
     WindowTransformer(window=3),
     PersistenceRegressor(),
@@ -45,7 +39,7 @@ EXPECTED_FAILED_CHECKS = {
     expected_failed_checks=lambda est: EXPECTED_FAILED_CHECKS.get(type(est).__name__, {}),
 )
 def test_sklearn_compatible_estimator(estimator, check):
-    params = PER_CHECK_PARAMS.get(_check_name(check), {})
-    if params and "units" in estimator.get_params():
-        estimator.set_params(**params)
+    if _check_name(check) == "check_regressors_train" and "units" in estimator.get_params():
+        # The one check that asks for a good fit (R^2 > 0.5) runs the networks' defaults.
+        estimator = type(estimator)(random_state=0)
     check(estimator)

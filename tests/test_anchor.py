@@ -1,0 +1,111 @@
+"""The closed-form part of the networks: standardisation, the linear and last-value anchors."""
+
+import numpy as np
+import pytest
+from sklearn.compose import TransformedTargetRegressor
+from sklearn.linear_model import LinearRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import FunctionTransformer, MinMaxScaler, StandardScaler
+
+from conftest import TINY_NETWORK
+from skrnn import GRURegressor, LSTMRegressor, PersistenceRegressor, RNNRegressor, WindowTransformer
+from skrnn._anchor import next_value_map, ridge_on_windows, standardisation
+
+
+def random_walk(n=300, seed=0):
+    return 50 + np.cumsum(np.random.default_rng(seed).normal(size=n + 1))
+
+
+def test_ridge_on_windows_reads_strided_windows_in_chunks_like_a_copy():
+    rng = np.random.default_rng(0)
+    series = rng.normal(size=(9000, 2))
+    windows = np.lib.stride_tricks.sliding_window_view(series, 3, axis=0).transpose(0, 2, 1)
+    y = rng.normal(size=(len(windows), 1))
+    stats = dict(x_mean=np.zeros(2), x_scale=np.ones(2), y_mean=np.zeros(1), y_scale=np.ones(1))
+    kernel, bias = ridge_on_windows(windows, y, **stats, relative_alpha=1e-12)
+    expected = LinearRegression().fit(windows.reshape(len(windows), -1), y)
+    np.testing.assert_allclose(kernel[:, 0], expected.coef_[0], atol=1e-8)
+    np.testing.assert_allclose(bias, expected.intercept_, atol=1e-8)
+
+
+@pytest.mark.parametrize("lag", [1, 3])
+def test_next_value_map_finds_the_exact_scaling_between_x_and_y(lag):
+    series = random_walk()
+    last, target = 2.0 * series[:-lag] - 7.0, 0.5 * series[lag:] + 1.0  # y[t] = x[t + lag]
+    slope, intercept = next_value_map(last, target[:, None])
+    np.testing.assert_allclose(slope * last[lag:] + intercept, target[:-lag])
+    assert next_value_map(last, np.random.default_rng(1).normal(size=(len(last), 1))) is None
+
+
+def test_constant_columns_are_not_divided_by_zero():
+    mean, scale = standardisation(np.column_stack([np.ones(5), np.arange(5.0)]))
+    assert scale[0] == 1.0 and mean[0] == 1.0
+
+
+X_SCALERS = {
+    "none": "passthrough",
+    "minmax": MinMaxScaler(),
+    "standard": StandardScaler(),
+    "log": FunctionTransformer(np.log, np.exp),
+}
+Y_SCALERS = {"none": None, "minmax": MinMaxScaler(), "standard": MinMaxScaler(),  # mixed
+             "log": FunctionTransformer(np.log, np.exp)}
+
+
+def readme_pipeline(model, scaling, window=5):
+    return TransformedTargetRegressor(
+        make_pipeline(X_SCALERS[scaling], WindowTransformer(window), model),
+        transformer=Y_SCALERS[scaling])
+
+
+@pytest.mark.parametrize("scaling", list(X_SCALERS))
+def test_persistence_and_untrained_last_anchor_are_true_persistence_under_any_scalers(scaling):
+    series = random_walk()
+    X, y = series[:-1, None], series[1:]
+    untrained = dict(TINY_NETWORK, epochs=1, learning_rate=1e-12, early_stopping=False,
+                     random_state=0)
+    for model in (PersistenceRegressor(), LSTMRegressor(**untrained, anchor="last")):
+        fitted = readme_pipeline(model, scaling).fit(X[:200], y[:200])
+        np.testing.assert_allclose(fitted.predict(X[200:]), X[200:, 0], rtol=1e-6, atol=1e-6)
+
+
+@pytest.mark.parametrize("scaling", ["none", "minmax", "standard"])
+def test_untrained_linear_anchor_is_the_least_squares_fit_under_affine_scalers(scaling):
+    # A noisy AR(2) process. The anchor is a ridge fit whose penalty (1e-3 of the mean
+    # eigenvalue of X'X) moves its forecasts by about 0.1 % from least squares here.
+    noise = np.random.default_rng(0).normal(size=300)
+    x = [10.0, 11.0]
+    for e in noise:
+        x.append(1.2 * x[-1] - 0.5 * x[-2] + 12 + 2 * e)
+    series = np.asarray(x)
+    X, y = series[:-1, None], series[1:]
+    model = RNNRegressor(**{**TINY_NETWORK, "epochs": 1}, learning_rate=1e-12,
+                         early_stopping=False, anchor="linear", random_state=0)
+    fitted = readme_pipeline(model, scaling).fit(X[:200], y[:200])
+    windows = np.asarray(WindowTransformer(5).fit_transform(X))
+    least_squares = LinearRegression().fit(windows[:200], y[:200])  # the rows the anchor saw
+    np.testing.assert_allclose(fitted.predict(X[200:]), least_squares.predict(windows[200:]),
+                               rtol=3e-3)
+
+
+def test_auto_anchor_picks_persistence_on_a_random_walk_and_linear_on_structure():
+    # 60 lags on 200 rows: the ridge overfits the walk's noise, persistence does not.
+    walk = random_walk(n=200)
+    auto = dict(TINY_NETWORK, random_state=0)
+    on_walk = make_pipeline(WindowTransformer(60), GRURegressor(**auto)).fit(walk[:-1, None],
+                                                                            walk[1:])
+    t = np.arange(401.0)
+    seasonal = np.sin(2 * np.pi * t / 12) * 10 + np.random.default_rng(0).normal(size=401)
+    on_season = make_pipeline(WindowTransformer(24), GRURegressor(**auto)).fit(
+        seasonal[:-1, None], seasonal[1:])
+    assert (on_walk[-1].anchor_, on_season[-1].anchor_) == ("last", "linear")
+
+
+def test_early_stopping_never_ends_worse_than_the_anchor_on_the_validation_rows():
+    series = random_walk(n=400, seed=3)
+    X, y = series[:-1, None], series[1:]
+    # A huge learning rate ruins every epoch: the untrained network (the anchor) is restored.
+    model = make_pipeline(WindowTransformer(5), LSTMRegressor(
+        **{**TINY_NETWORK, "epochs": 3}, learning_rate=5.0, patience=2, anchor="last",
+        random_state=0)).fit(X, y)
+    np.testing.assert_allclose(model.predict(X[-40:]), X[-40:, 0], rtol=1e-5)
