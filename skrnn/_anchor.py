@@ -27,7 +27,7 @@ def standardisation(values):
     return mean, np.where(scale > 0, scale, 1.0)
 
 
-def ridge_on_windows(X, y, x_mean, x_scale, y_mean, y_scale, relative_alpha=1e-3):
+def ridge_on_windows(X, y, x_mean, x_scale, y_mean, y_scale, relative_alpha=1e-4):
     """Ridge coefficients of standardised y on standardised flattened windows.
 
     `X` is ``(n, timesteps, features)``, possibly a strided view; it is read in chunks, so no
@@ -109,3 +109,31 @@ def validation_error(name, weights, X, y, feature, *, x_mean, x_scale, y_mean, y
             prediction = rows[:, -1, feature : feature + 1] * kernel + bias
         squared += float(np.sum((prediction - (y[start : start + _CHUNK] - y_mean) / y_scale) ** 2))
     return squared / y.size
+
+
+def fit_anchor(name, X, y, feature, **stats):
+    """Kernel and bias of the anchor `name` ("linear" or "last"), in standardised units."""
+    if name == "linear":
+        return ridge_on_windows(X, y, **stats)
+    return last_value_map(X[:, -1, feature], y, feature, **stats)
+
+
+def choose_anchor(X, y, feature, *, n_blocks=3, fraction=0.3, **stats):
+    """The anchor that forecasts the end of the training rows better, by rolling origins.
+
+    The last `fraction` of the rows is cut into `n_blocks` successive blocks; for each, both
+    anchors are refitted (in closed form, so cheaply) on the rows before it and scored on it.
+    Summed over the blocks, this is a far less noisy choice than one validation span. With too
+    few rows for that, the persistence anchor, which has nothing to overfit.
+    """
+    n = len(X)
+    edges = np.linspace(n - int(fraction * n), n, n_blocks + 1).astype(int)
+    if edges[0] < 5 or np.any(np.diff(edges) < 1):
+        return "last"
+    errors = {"linear": 0.0, "last": 0.0}
+    for start, stop in zip(edges[:-1], edges[1:], strict=True):
+        for name in errors:
+            weights = fit_anchor(name, X[:start], y[:start], feature, **stats)
+            errors[name] += validation_error(
+                name, weights, X[start:stop], y[start:stop], feature, **stats) * (stop - start)
+    return min(errors, key=errors.get)

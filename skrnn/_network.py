@@ -204,13 +204,15 @@ class _KeepBest(keras.callbacks.Callback):
 
     Keeps the weights with the lowest validation loss seen so far, starting from the network
     before training (`initial_loss`: with an anchor, the anchor itself), stops after `patience`
-    epochs without improvement and restores the best weights at the end. On the validation
+    epochs without improvement and restores the best weights at the end. A trained network
+    replaces the untrained one only if it is at least `margin` (1 %) better on the validation
+    span: on a random walk, a correction that wins by less is fitting noise. On the validation
     span, the network returned is never worse than its anchor.
     """
 
-    def __init__(self, initial_loss, patience):
+    def __init__(self, initial_loss, patience, margin=0.01):
         super().__init__()
-        self.best, self.patience, self.wait = initial_loss, patience, 0
+        self.best, self.patience, self.wait = initial_loss * (1 - margin), patience, 0
 
     def on_train_begin(self, logs=None):
         self.best_weights = self.model.get_weights()

@@ -139,8 +139,7 @@ class _RecurrentRegressor(SequenceRegressor):
         if self.anchor in ("auto", "last"):
             self._check_target_feature()
         n_validation = int(self.validation_fraction * len(X)) if self.early_stopping else 0
-        n_train = len(X) - n_validation
-        architecture = self._closed_form_part(X, y, n_train, units, dense_units)
+        architecture = self._closed_form_part(X, y, units, dense_units)
         self.anchor_ = architecture.anchor
         same_names = [f.name for f in fields(Training) if f.name != "validation"]
         training = Training(
@@ -161,32 +160,16 @@ class _RecurrentRegressor(SequenceRegressor):
                 "Training diverged: the loss became NaN or infinite. Lower learning_rate."
             )
 
-    def _closed_form_part(self, X, y, n_train, units, dense_units):
-        """Standardisation and anchor from the training rows; "auto" picks the anchor with the
-        lower error on the validation rows (the linear one when there are none)."""
-        X_train, y_train = X[:n_train], y[:n_train]
-        x_mean, x_scale = _anchor.standardisation(X_train[:, -1, :])  # the series itself
-        y_mean, y_scale = _anchor.standardisation(y_train)
+    def _closed_form_part(self, X, y, units, dense_units):
+        """Standardisation and anchor, fitted on all training rows ("auto": see _anchor)."""
+        x_mean, x_scale = _anchor.standardisation(X[:, -1, :])  # the series, not its windows
+        y_mean, y_scale = _anchor.standardisation(y)
         stats = dict(x_mean=x_mean, x_scale=x_scale, y_mean=y_mean, y_scale=y_scale)
-        candidates = {}
-        if self.anchor in ("auto", "linear"):
-            candidates["linear"] = _anchor.ridge_on_windows(X_train, y_train, **stats)
-        if self.anchor in ("auto", "last"):
-            candidates["last"] = _anchor.last_value_map(
-                X_train[:, -1, self.target_feature], y_train, self.target_feature, **stats)
-        if self.anchor is None:
-            chosen, (kernel, bias) = None, (None, None)
-        elif len(candidates) == 1 or n_train == len(X):
-            chosen = next(iter(candidates))
-            kernel, bias = candidates[chosen]
-        else:
-            errors = {
-                name: _anchor.validation_error(
-                    name, weights, X[n_train:], y[n_train:], self.target_feature, **stats)
-                for name, weights in candidates.items()
-            }
-            chosen = min(errors, key=errors.get)
-            kernel, bias = candidates[chosen]
+        chosen = self.anchor
+        if chosen == "auto":
+            chosen = _anchor.choose_anchor(X, y, self.target_feature, **stats)
+        kernel, bias = (None, None) if chosen is None else _anchor.fit_anchor(
+            chosen, X, y, self.target_feature, **stats)
         return Architecture(
             cell=self._cell, units=units, dense_units=dense_units, dropout=self.dropout,
             anchor=chosen, anchor_feature=self.target_feature, anchor_kernel=kernel,
@@ -237,8 +220,9 @@ _DOC = """Regressor with stacked {cell} layers that reads each sample as a seque
         Fraction of each recurrent layer's output dropped during training, in [0, 1).
 
     anchor : {{"auto", "linear", "last"}} or None, default="auto"
-        What the recurrent layers correct. ``"auto"``: whichever of the two below has the
-        lower error on the validation rows of `early_stopping` (``"linear"`` without them).
+        What the recurrent layers correct. ``"auto"``: whichever of the two below forecasts
+        the last 30 % of the training rows better, each refitted in closed form on the rows
+        before three successive blocks of them (rolling origins).
         ``"linear"``: a ridge regression of y on the whole
         window, fitted in closed form on the training rows (a linear skip, as in DLinear and
         N-BEATS). ``"last"``: the persistence forecast, the last value of `target_feature`
@@ -276,8 +260,7 @@ _DOC = """Regressor with stacked {cell} layers that reads each sample as a seque
         Whether to hold out the last `validation_fraction` of the training rows (the most
         recent ones, never shuffled in), stop when their loss has not improved for `patience`
         epochs, and restore the best weights. The untrained network (the anchor) is one of
-        the candidates, so on that span the network is never worse than its anchor. The
-        anchor and the standardisation are fitted on the other rows.
+        the candidates, so on that span the network is never worse than its anchor.
 
     validation_fraction : float, default=0.1
         Fraction of training rows held out, from the end, when `early_stopping` is True

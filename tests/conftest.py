@@ -10,7 +10,7 @@ matplotlib.use("Agg")
 
 # Small, fast networks: the suite fits hundreds of them. Imported by test modules that build
 # estimators at collection time (parametrize); others use the fixtures below.
-TINY_NETWORK = dict(units=(4,), dense_units=(), epochs=2, batch_size=32)
+TINY_NETWORK = dict(units=(4,), dense_units=(), epochs=2, batch_size=32, early_stopping=False)
 
 
 @pytest.fixture

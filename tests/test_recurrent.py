@@ -66,7 +66,7 @@ def test_multi_output_targets():
 def test_history_and_early_stopping_on_last_rows():
     X, y = sine()
     model = LSTMRegressor(
-        **{**TINY, "epochs": 30}, early_stopping=True, patience=1, validation_fraction=0.2,
+        **{**TINY, "epochs": 30, "early_stopping": True}, patience=1, validation_fraction=0.2,
         random_state=0,
     ).fit(X.repeat(5, axis=1), y)
     assert set(model.history_) == {"loss", "val_loss"}
