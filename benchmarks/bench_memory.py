@@ -33,7 +33,7 @@ if window:
         ("scale", MinMaxScaler()),
         ("window", WindowTransformer(window=window)),
         ("rnn", RNNRegressor(units=(4,), dense_units=(), epochs=1, batch_size=1024,
-                             random_state=0)),
+                             random_state=0, anchor=None, early_stopping=False)),
     ])
     start = time.perf_counter()
     model.fit(X, y)
