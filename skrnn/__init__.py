@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 from ._versioning import InconsistentVersionWarning, __version__
 
 _LAZY_NAMES = {
+    "AdaptiveConformalRegressor": "._forecast",
+    "backtest": "._backtest",
     "ConformalIntervalRegressor": "._forecast",
     "forecast_recursive": "._forecast",
     "GRURegressor": "._recurrent",
@@ -21,6 +23,7 @@ _LAZY_NAMES = {
 }
 
 __all__ = [
+    "AdaptiveConformalRegressor",
     "ConformalIntervalRegressor",
     "GRURegressor",
     "InconsistentVersionWarning",
@@ -29,6 +32,7 @@ __all__ = [
     "RNNRegressor",
     "WindowTransformer",
     "__version__",
+    "backtest",
     "forecast_recursive",
 ]
 
@@ -46,7 +50,12 @@ def __dir__():
 
 
 if TYPE_CHECKING:  # static analysers and IDEs see the names eagerly
+    from ._backtest import backtest
     from ._baseline import PersistenceRegressor
-    from ._forecast import ConformalIntervalRegressor, forecast_recursive
+    from ._forecast import (
+        AdaptiveConformalRegressor,
+        ConformalIntervalRegressor,
+        forecast_recursive,
+    )
     from ._recurrent import GRURegressor, LSTMRegressor, RNNRegressor
     from ._window import WindowTransformer

@@ -289,3 +289,189 @@ class ConformalIntervalRegressor(
         tags.input_tags = inner.input_tags
         tags.target_tags.multi_output = inner.target_tags.multi_output
         return tags
+
+
+def _adaptive_bounds(errors, alpha):
+    """Conformal bounds at miss rate `alpha` (ACI may push it outside (0, 1)): ``alpha <= 0``
+    gives an infinite interval, ``alpha >= 1`` the point forecast alone."""
+    if alpha <= 0 or len(errors) == 0:
+        return np.array([-np.inf, np.inf])
+    if alpha >= 1:
+        return np.zeros(2)
+    return _conformal_quantiles(errors[:, None], 1 - alpha)[:, 0]
+
+
+class AdaptiveConformalRegressor(ConformalIntervalRegressor):
+    """Prediction intervals that widen and narrow as errors come in (adaptive conformal).
+
+    Split conformal intervals (:class:`ConformalIntervalRegressor`) have one width for all
+    time. Here the interval for a row is built from the `recent` latest out-of-sample errors
+    known at its origin, at a miss rate ``alpha_t`` that adaptive conformal inference (ACI,
+    Gibbs & Candès, NeurIPS 2021) moves after each outcome:
+    ``alpha_{t+1} = alpha_t + gamma * (alpha - miss_t)``, with ``alpha = 1 - coverage``. A run of
+    misses lowers ``alpha_t`` (wider intervals), a run of hits raises it. Over any long span the
+    miss rate stays within ``(max(alpha_1, 1 - alpha_1) + gamma) / (gamma * T)`` of ``alpha``,
+    whatever the errors do.
+
+    ``fit`` collects out-of-sample errors fold by fold as :class:`ConformalIntervalRegressor`
+    does, replays ACI over them from the second fold on, and refits the estimator on all rows.
+    ``predict_interval(X, y)`` then continues online: the interval of row ``i`` uses only the
+    truths of `y` known at row ``i`` (those of earlier rows, ``h`` rows earlier for the value
+    ``h`` steps ahead). Without `y`, every row gets the interval of the state reached in ``fit``.
+
+    Parameters
+    ----------
+    estimator : estimator object
+        The regressor (or pipeline) whose forecasts get intervals.
+
+    coverage : float, default=0.8
+        Target fraction of true values inside the interval, in (0, 1).
+
+    n_splits : int, default=5
+        Number of time-series folds used to collect errors.
+
+    gamma : float, default=0.005
+        Step size of the miss-rate update (Gibbs & Candès' choice): larger adapts faster and
+        lets the interval width vary more.
+
+    recent : int or None, default=250
+        Number of latest errors the interval is computed from (about a year of trading days),
+        so that its width follows the current volatility; None uses all errors.
+
+    Attributes
+    ----------
+    estimator_ : estimator object
+        `estimator` refitted on all rows.
+
+    residuals_ : ndarray of shape (n_errors,) or (n_errors, n_outputs)
+        Out-of-sample errors ``y_true - y_pred`` gathered across the folds.
+
+    alpha_ : ndarray of shape (n_outputs,)
+        Miss rate reached at the end of the fold errors, per output.
+
+    quantiles_ : ndarray of shape (2,) or (2, n_outputs)
+        Lower and upper error quantiles at ``alpha_`` over the `recent` latest errors.
+
+    See Also
+    --------
+    ConformalIntervalRegressor : Intervals of constant width.
+    backtest : Evaluate the intervals from many origins.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.linear_model import Ridge
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from skrnn import AdaptiveConformalRegressor, WindowTransformer
+    >>> rng = np.random.RandomState(0)
+    >>> series = np.cumsum(rng.normal(size=601)).reshape(-1, 1)
+    >>> model = AdaptiveConformalRegressor(
+    ...     make_pipeline(WindowTransformer(window=5), Ridge()), coverage=0.8)
+    >>> model = model.fit(series[:300], series[1:301, 0])
+    >>> interval = model.predict_interval(series[300:600], series[301:601, 0])
+    >>> inside = (interval[:, 0] <= series[301:601, 0]) & (series[301:601, 0] <= interval[:, 1])
+    >>> bool(0.7 < inside.mean() < 0.9)
+    True
+    """
+
+    _parameter_constraints = {
+        **ConformalIntervalRegressor._parameter_constraints,
+        "gamma": [Interval(Real, 0, 1, closed="neither")],
+        "recent": [Interval(Integral, 10, None, closed="left"), None],
+    }
+
+    def __init__(self, estimator, *, coverage=0.8, n_splits=5, gamma=0.005, recent=250):
+        super().__init__(estimator, coverage=coverage, n_splits=n_splits)
+        self.gamma = gamma
+        self.recent = recent
+
+    def fit(self, X, y):
+        """Collect out-of-sample errors, replay the miss-rate updates over them, then refit.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Time-ordered inputs.
+
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets aligned with `X`.
+
+        Returns
+        -------
+        self : object
+            The regressor, with ``residuals_``, ``alpha_``, ``quantiles_`` and ``estimator_``.
+        """
+        super().fit(X, y)
+        errors = self.residuals_.reshape(len(self.residuals_), -1)
+        first_fold = len(errors) // self.n_splits
+        _, self.alpha_ = self._run(errors[:first_fold], errors[first_fold:])
+        self.quantiles_ = self._bounds_now(errors, self.alpha_)
+        if self.residuals_.ndim == 1:
+            self.quantiles_ = self.quantiles_[:, 0]
+        return self
+
+    def _bounds_now(self, errors, alpha):
+        window = errors if self.recent is None else errors[-self.recent:]
+        return np.stack([_adaptive_bounds(window[:, k], alpha[k])
+                         for k in range(errors.shape[1])], axis=1)
+
+    def _run(self, known, new, alpha=None):
+        """Intervals (as error bounds) for the errors `new`, one at a time after `known`.
+
+        Column ``k`` of the errors is ``k + 1`` steps ahead: its error on row ``i`` is known
+        from row ``i + k + 1`` on. Returns the bounds ``(n_new, 2, n_outputs)`` and the final
+        miss rates.
+        """
+        n_outputs = new.shape[1]
+        alpha = np.full(n_outputs, 1 - self.coverage) if alpha is None else alpha.copy()
+        target = 1 - self.coverage
+        history = np.concatenate([known, new])
+        bounds = np.empty((len(new), 2, n_outputs))
+        pending = [[] for _ in range(n_outputs)]  # (row, lower, upper) waiting for its truth
+        for i in range(len(new)):
+            row = len(known) + i
+            for k in range(n_outputs):
+                while pending[k] and pending[k][0][0] + k + 1 <= row:
+                    done, lower, upper = pending[k].pop(0)
+                    alpha[k] += self.gamma * (target - (not lower <= history[done, k] <= upper))
+                seen = history[: max(row - k, 0), k]
+                if self.recent is not None:
+                    seen = seen[-self.recent:]
+                bounds[i, :, k] = _adaptive_bounds(seen, alpha[k])
+                pending[k].append((row, *bounds[i, :, k]))
+        for k in range(n_outputs):  # at the end, every truth passed in is known
+            for done, lower, upper in pending[k]:
+                alpha[k] += self.gamma * (target - (not lower <= history[done, k] <= upper))
+        return bounds, alpha
+
+    def predict_interval(self, X, y=None):
+        """Lower and upper bounds of the forecast interval, adapted online when `y` is given.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Inputs that continue the fitted series, as for :meth:`predict`.
+
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs), default=None
+            Truths of the rows of `X`, in time order. Row ``i``'s interval uses only the
+            truths known at its origin; later truths never reach earlier intervals.
+
+        Returns
+        -------
+        interval : ndarray of shape (n_samples, 2) or (n_samples, n_outputs, 2)
+            ``[..., 0]`` is the lower bound, ``[..., 1]`` the upper bound.
+        """
+        if y is None:
+            return super().predict_interval(X)
+        y_pred = self.predict(X)
+        y_true = check_array(y, ensure_2d=False, dtype=np.float64)
+        check_consistent_length(y_pred, y_true)
+        if y_true.shape[1:] != y_pred.shape[1:]:
+            raise ValueError(f"y has shape {y_true.shape} but the forecasts have shape "
+                             f"{y_pred.shape}; pass the truths of the rows of X.")
+        n_outputs = 1 if y_pred.ndim == 1 else y_pred.shape[1]
+        errors = (y_true - y_pred).reshape(len(y_pred), n_outputs)
+        known = self.residuals_.reshape(len(self.residuals_), n_outputs)
+        bounds, _ = self._run(known, errors, self.alpha_)
+        interval = y_pred.reshape(-1, n_outputs)[..., None] + bounds.transpose(0, 2, 1)
+        return interval[:, 0] if y_pred.ndim == 1 else interval

@@ -153,6 +153,7 @@ def _in_units_of_y(model, architecture):
 
 
 _PREDICT_BATCH_SIZE = 256
+_SMALL_PREDICT = 32
 
 
 def _steps_per_execution():
@@ -295,7 +296,20 @@ def fit_network(X, y, *, architecture, training, seed):
 
 
 def predict_network(model, X):
-    """Predictions of a fitted Keras model, always 2-D ``(n, n_outputs)``."""
-    batches = _Batches(X, batch_size=_PREDICT_BATCH_SIZE, pad=True)
+    """Predictions of a fitted Keras model, always 2-D ``(n, n_outputs)``.
+
+    ``Model.predict`` sets up a data pipeline on every call (about 0.1 s), which dominates
+    per-row loops (recursive forecasts, backtests, skforecast, live use). Up to
+    `_PREDICT_BATCH_SIZE` rows therefore go through one direct ``predict_on_batch`` call, padded
+    to 32 or 256 rows: two input shapes, traced once per model. Larger inputs stream through
+    ``Model.predict`` in padded batches of 256 rows.
+    """
+    if len(X) > _PREDICT_BATCH_SIZE:
+        batches = _Batches(X, batch_size=_PREDICT_BATCH_SIZE, pad=True)
+        with _process.quiet_retracing():
+            return model.predict(batches, verbose=0)[: len(X)].reshape(len(X), -1)
+    size = _SMALL_PREDICT if len(X) <= _SMALL_PREDICT else _PREDICT_BATCH_SIZE
+    (padded,) = _Batches(X, batch_size=size, pad=True)[0]
     with _process.quiet_retracing():
-        return model.predict(batches, verbose=0)[: len(X)].reshape(len(X), -1)
+        outputs = model.predict_on_batch(padded)
+    return np.asarray(outputs)[: len(X)].reshape(len(X), -1)

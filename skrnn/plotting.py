@@ -355,3 +355,132 @@ class ModelComparisonDisplay:
             "std_rmse": frame["std_test_score"],
         })
         return cls(results=results).plot(ax=ax, title=title, ylabel=ylabel)
+
+
+class BacktestDisplay:
+    """A backtest over time: truth, forecasts of one horizon, interval band and refit dates.
+
+    Build it with :meth:`from_backtest` on the frame :func:`skrnn.backtest` returns.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Rows of one horizon from :func:`skrnn.backtest`: ``target``, ``forecast``, ``truth``,
+        ``fit`` and optionally ``lower`` / ``upper``.
+
+    horizon : int
+        Steps ahead of the forecasts shown (for the legend).
+
+    Attributes
+    ----------
+    ax_ : matplotlib Axes
+        Axes of the figure.
+
+    figure_ : matplotlib Figure
+        Figure containing the axes.
+
+    lines_ : dict of str to matplotlib artist
+        ``"truth"``, ``"forecast"``, and ``"interval"`` / ``"refits"`` when drawn.
+
+    See Also
+    --------
+    ForecastDisplay : The forecast of one fitted model on a test span.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import numpy as np
+    >>> from sklearn.linear_model import Ridge
+    >>> from skrnn import backtest
+    >>> from skrnn.plotting import BacktestDisplay
+    >>> series = np.arange(40.0)
+    >>> frame = backtest(Ridge(), series[:-1, None], series[1:], initial=20, refit=5)
+    >>> display = BacktestDisplay.from_backtest(frame)
+    >>> sorted(display.lines_)
+    ['forecast', 'refits', 'truth']
+    """
+
+    def __init__(self, *, frame, horizon):
+        self.frame, self.horizon = frame, horizon
+
+    def plot(self, ax=None, *, title=None, ylabel=None):
+        """Draw truth, forecasts, the interval band and a mark at each refit.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, default=None
+            Axes to draw on; None draws on a new figure.
+
+        title : str, default=None
+            Axes title.
+
+        ylabel : str, default=None
+            Y-axis label.
+
+        Returns
+        -------
+        display : BacktestDisplay
+            This object, with `ax_`, `figure_` and `lines_` set.
+        """
+        ax = _axes(ax, figsize=(10, 5))
+        frame = self.frame
+        x = frame["target"].where(frame["target"].notna(), None)
+        x = x.to_numpy() if x.notna().all() else np.arange(len(frame))
+        self.lines_ = {"truth": ax.plot(x, frame["truth"], color="black", lw=1,
+                                        label="Actual")[0]}
+        if {"lower", "upper"} <= set(frame.columns):
+            self.lines_["interval"] = ax.fill_between(
+                x, frame["lower"].to_numpy(float), frame["upper"].to_numpy(float),
+                color="tab:blue", alpha=0.2, label="Interval")
+        self.lines_["forecast"] = ax.plot(x, frame["forecast"], color="tab:blue", lw=1,
+                                          label=f"Forecast, {self.horizon} step(s) ahead")[0]
+        starts = np.flatnonzero(np.diff(frame["fit"].to_numpy(), prepend=-1))
+        if len(starts) > 1:
+            self.lines_["refits"] = ax.vlines(
+                np.asarray(x)[starts], 0, 1, transform=ax.get_xaxis_transform(),
+                colors="grey", linestyles=":", lw=0.8, label="Refit")
+        if title:
+            ax.set_title(title)
+        if ylabel:
+            ax.set_ylabel(ylabel)
+        ax.legend(loc="best")
+        self.ax_, self.figure_ = ax, ax.figure
+        return self
+
+    @classmethod
+    def from_backtest(cls, frame, *, horizon=None, ax=None, title=None, ylabel=None):
+        """Plot the frame of :func:`skrnn.backtest` for one horizon.
+
+        Parameters
+        ----------
+        frame : pandas.DataFrame
+            The frame :func:`skrnn.backtest` returns.
+
+        horizon : int, default=None
+            Steps ahead to show; None means the shortest in the frame.
+
+        ax : matplotlib Axes, default=None
+            Axes to draw on, as in :meth:`plot`.
+
+        title : str, default=None
+            Axes title.
+
+        ylabel : str, default=None
+            Y-axis label.
+
+        Returns
+        -------
+        display : BacktestDisplay
+            The display.
+        """
+        missing = {"target", "horizon", "forecast", "truth", "fit"} - set(frame.columns)
+        if missing:
+            raise ValueError(f"frame lacks the columns {sorted(missing)}; pass the frame "
+                             "that skrnn.backtest returns.")
+        horizon = int(frame["horizon"].min()) if horizon is None else horizon
+        if horizon not in set(frame["horizon"]):
+            raise ValueError(f"horizon={horizon} is not in the frame; it has "
+                             f"{sorted(set(frame['horizon']))}.")
+        rows = frame[frame["horizon"] == horizon].reset_index(drop=True)
+        return cls(frame=rows, horizon=horizon).plot(ax=ax, title=title, ylabel=ylabel)

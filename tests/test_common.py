@@ -5,6 +5,7 @@ from sklearn.utils.estimator_checks import _check_name, parametrize_with_checks
 
 from conftest import TINY_NETWORK as TINY
 from skrnn import (
+    AdaptiveConformalRegressor,
     ConformalIntervalRegressor,
     GRURegressor,
     LSTMRegressor,
@@ -20,6 +21,7 @@ ESTIMATORS = [
     LSTMRegressor(**TINY),
     GRURegressor(**TINY),
     ConformalIntervalRegressor(Ridge()),
+    AdaptiveConformalRegressor(Ridge()),
 ]
 
 WINDOW_ORDER = (

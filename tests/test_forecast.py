@@ -12,6 +12,7 @@ from sklearn.preprocessing import MinMaxScaler
 
 from conftest import TINY_NETWORK
 from skrnn import (
+    AdaptiveConformalRegressor,
     ConformalIntervalRegressor,
     GRURegressor,
     LSTMRegressor,
@@ -125,6 +126,72 @@ def test_conformal_intervals_for_multi_output():
     model = ConformalIntervalRegressor(
         make_pipeline(WindowTransformer(window=4), PersistenceRegressor()), n_splits=3)
     assert model.fit(X[:250], Y[:250]).predict_interval(X[250:]).shape == (len(X) - 250, 2, 2)
+
+
+def volatility_jump(n=2400, seed=0):
+    """A random walk whose steps are 4x larger in the second half: ``(X, y)``, next value."""
+    rng = np.random.RandomState(seed)
+    steps = rng.normal(size=n + 1) * np.where(np.arange(n + 1) < n // 2, 1.0, 4.0)
+    walk = np.cumsum(steps)
+    return walk[:-1, None], walk[1:]
+
+
+def coverage_of(interval, y):
+    return np.mean((interval[..., 0] <= y) & (y <= interval[..., 1]))
+
+
+def test_adaptive_intervals_recover_coverage_after_a_volatility_jump():
+    X, y = volatility_jump()
+    persistence = make_pipeline(WindowTransformer(window=2), PersistenceRegressor())
+    split = ConformalIntervalRegressor(persistence).fit(X[:1000], y[:1000])
+    adaptive = AdaptiveConformalRegressor(persistence).fit(X[:1000], y[:1000])
+    late = slice(1600, None)  # the volatile half, after the adaptive method has caught up
+    split_coverage = coverage_of(split.predict_interval(X[1000:])[600:], y[late])
+    adaptive_coverage = coverage_of(adaptive.predict_interval(X[1000:], y[1000:])[600:],
+                                    y[late])
+    assert split_coverage < 0.45  # constant width: far below the nominal 80 %
+    assert abs(adaptive_coverage - 0.8) < 0.05
+
+
+def test_adaptive_miss_rate_obeys_the_aci_bound_on_any_errors():
+    # Gibbs & Candes (2021), Prop. 4.1: |miss rate - alpha| <= (max(a1, 1 - a1) + gamma) /
+    # (gamma T), whatever the errors; here the errors switch scale and sign at random.
+    rng = np.random.RandomState(1)
+    errors = rng.normal(size=(3000, 1)) * rng.choice([0.1, 1, 10], size=(3000, 1))
+    model = AdaptiveConformalRegressor(PersistenceRegressor(), gamma=0.02)
+    model.residuals_ = errors[:100]
+    bounds, _ = model._run(errors[:100], errors[100:], np.array([0.2]))
+    missed = ~((bounds[:, 0, 0] <= errors[100:, 0]) & (errors[100:, 0] <= bounds[:, 1, 0]))
+    assert abs(missed.mean() - 0.2) <= (0.8 + 0.02) / (0.02 * len(missed))
+
+
+def test_adaptive_interval_of_a_row_never_sees_truths_not_yet_known():
+    X, Y = make_supervised(load_msft().iloc[-400:], "Close", horizon=2, multi_output=True)
+    model = AdaptiveConformalRegressor(
+        make_pipeline(WindowTransformer(window=4), PersistenceRegressor()), n_splits=3,
+        gamma=0.05, recent=50).fit(X[:250], Y[:250])
+    truths = Y[250:].to_numpy()
+    before = model.predict_interval(X[250:], truths)
+    assert before.shape == (len(truths), 2, 2)
+    changed = truths.copy()
+    changed[100] += 100.0  # a shock at row 100: known for step 1 at row 101, step 2 at 102
+    after = model.predict_interval(X[250:], changed)
+    np.testing.assert_array_equal(after[:101], before[:101])
+    np.testing.assert_array_equal(after[101, 1], before[101, 1])
+    assert not np.array_equal(after[101, 0], before[101, 0])
+    assert not np.array_equal(after[102, 1], before[102, 1])
+
+
+def test_adaptive_intervals_without_truths_use_the_state_reached_in_fit():
+    X, y = volatility_jump(600)
+    model = AdaptiveConformalRegressor(
+        make_pipeline(WindowTransformer(window=2), PersistenceRegressor())).fit(X, y)
+    interval = model.predict_interval(X[-5:])
+    np.testing.assert_allclose(interval - model.predict(X[-5:])[:, None],
+                               np.tile(model.quantiles_, (5, 1)))
+    assert 0 < model.alpha_[0] < 1
+    with pytest.raises(ValueError, match="pass the truths of the rows of X"):
+        model.predict_interval(X[-5:], np.ones((5, 2)))
 
 
 def test_anchored_network_learns_the_change():

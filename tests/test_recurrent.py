@@ -197,3 +197,13 @@ def test_sparse_object_and_renamed_inputs_are_refused():
     model = PersistenceRegressor().fit(frame, y)
     with pytest.raises(ValueError, match="feature names should match"):
         model.predict(frame.rename(columns={"c": "d"}))
+
+
+def test_a_row_predicts_the_same_alone_or_among_any_number_of_rows():
+    # Up to 32 rows, 256 rows and longer inputs take three paths through Keras
+    # (predict_on_batch padded to 32 or 256, Model.predict): a row's forecast must not care.
+    X = np.cumsum(np.random.RandomState(0).normal(size=(400, 6)), axis=1)
+    model = LSTMRegressor(**TINY, random_state=0).fit(X, X[:, -1])
+    together = model.predict(X)
+    for rows in (slice(399, 400), slice(380, 400), slice(200, 400), slice(0, 300)):
+        np.testing.assert_allclose(model.predict(X[rows]), together[rows], rtol=1e-6)

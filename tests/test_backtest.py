@@ -1,0 +1,151 @@
+"""Rolling-origin backtests: the same forecasts as a hand loop, the refit schedule, the frame."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.linear_model import Ridge
+from sklearn.pipeline import make_pipeline
+
+from conftest import TINY_NETWORK
+from skrnn import (
+    ConformalIntervalRegressor,
+    LSTMRegressor,
+    PersistenceRegressor,
+    WindowTransformer,
+    backtest,
+)
+from skrnn.datasets import load_msft, make_supervised
+from skrnn.plotting import BacktestDisplay
+
+
+class RecordingRidge(Ridge):
+    """Ridge that records the positions of its training rows (the class keeps the log,
+    because every fit is on a clone)."""
+
+    fits = []
+
+    def fit(self, X, y):
+        RecordingRidge.fits.append(np.asarray(X)[:, 0].astype(int))
+        return super().fit(X, y)
+
+
+@pytest.fixture
+def recorded():
+    RecordingRidge.fits = []
+    return RecordingRidge.fits
+
+
+def positions(n=60, n_steps=1):
+    """X holds each row's own position; y its next value(s), so fits reveal their rows."""
+    X = np.arange(n, dtype=float).reshape(-1, 1)
+    y = np.column_stack([X[:, 0] + h for h in range(1, n_steps + 1)])
+    return X, (y[:, 0] if n_steps == 1 else y)
+
+
+@pytest.fixture(scope="module")
+def msft():
+    return make_supervised(load_msft().iloc[-120:], "Close")
+
+
+def test_no_refit_backtest_equals_a_hand_loop_of_predict(msft):
+    X, y = msft
+    model = make_pipeline(WindowTransformer(window=5), LSTMRegressor(**TINY_NETWORK,
+                                                                      random_state=0))
+    frame = backtest(model, X, y, initial=90)
+    fitted = model.fit(X.iloc[:90], y.iloc[:90])
+    by_hand = [fitted.predict(X.iloc[: origin + 1])[-1] for origin in range(90, len(X))]
+    np.testing.assert_allclose(frame["forecast"], by_hand, rtol=1e-6)
+    np.testing.assert_array_equal(frame["truth"], y.iloc[90:])
+    assert list(frame["origin"]) == list(X.index[90:])
+    assert (frame["fit"] == 0).all()
+
+
+@pytest.mark.parametrize("refit, n_fits", [(True, 20), (1, 20), (3, 7), (20, 1), (False, 1)])
+def test_refit_every_k_origins_fits_ceil_n_origins_over_k_times(recorded, refit, n_fits):
+    X, y = positions(60)
+    frame = backtest(RecordingRidge(), X, y, initial=40, refit=refit)
+    assert len(recorded) == n_fits == math.ceil(20 / (1 if refit is True else refit or 20))
+    assert frame["fit"].nunique() == n_fits
+    # each fit forecasts exactly the origins up to the next refit, from rows before them
+    for number, rows in frame.groupby("fit"):
+        assert recorded[number][-1] < rows["origin"].min()
+
+
+@pytest.mark.parametrize("window, first_rows", [("expanding", [0, 0, 0]), ("fixed", [0, 5, 10])])
+def test_window_expanding_or_fixed(recorded, window, first_rows):
+    X, y = positions(55)
+    backtest(RecordingRidge(), X, y, initial=40, refit=5, window=window)
+    assert [fit[0] for fit in recorded] == first_rows
+    assert [fit[-1] for fit in recorded] == [39, 44, 49]
+
+
+def test_multi_step_targets_leave_a_gap_so_no_training_target_lies_after_the_origin(recorded):
+    X, Y = positions(50, n_steps=3)
+    frame = backtest(RecordingRidge(), X, Y, initial=30, refit=5)
+    for number, rows in frame.groupby("fit"):
+        origin = rows["origin"].min()
+        # row t's targets reach t + 3: the last training row's must be known at the origin
+        assert recorded[number][-1] + 3 <= origin
+        assert recorded[number][-1] + 3 == origin
+    assert list(frame["horizon"][:3]) == [1, 2, 3]
+
+
+def test_frame_labels_origins_and_targets_by_date_beyond_the_data():
+    dates = pd.date_range("2024-01-01", periods=40, freq="B")
+    X = pd.DataFrame({"Close": np.arange(40.0)}, index=dates)
+    X_sup, Y = make_supervised(X, "Close", horizon=2, multi_output=True)
+    frame = backtest(PersistenceRegressor(), X_sup, Y, initial=30)
+    assert list(frame.columns) == ["origin", "target", "horizon", "forecast", "truth", "fit"]
+    first = frame.iloc[0]
+    assert (first["origin"], first["target"], first["horizon"]) == (dates[30], dates[31], 1)
+    last = frame.iloc[-1]  # two business days after the last origin, past X_sup's index
+    assert (last["origin"], last["target"]) == (dates[37], dates[39])
+    np.testing.assert_array_equal(frame["truth"], Y.iloc[30:].to_numpy().ravel())
+
+
+def test_intervals_appear_when_the_estimator_gives_them():
+    X, y = positions(80)
+    frame = backtest(ConformalIntervalRegressor(Ridge(), n_splits=3), X + np.sin(X), y,
+                     initial=50)
+    assert {"lower", "upper"} <= set(frame.columns)
+    assert (frame["lower"] <= frame["forecast"]).all()
+    assert (frame["forecast"] <= frame["upper"]).all()
+
+
+def test_verbose_prints_one_line_per_fit(capsys):
+    X, y = positions(50)
+    backtest(Ridge(), X, y, initial=40, refit=4, verbose=True)
+    assert capsys.readouterr().err.count("backtest: fit") == 3
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(initial=60), "initial=60 leaves no origin"),
+    (dict(initial=0), "initial must be an int >= 1"),
+    (dict(initial=40, refit=0), "refit must be an int >= 1"),
+    (dict(initial=40, window="rolling"), "window must be 'expanding' or 'fixed'"),
+    (dict(initial=2, gap=2), "initial > gap"),
+])
+def test_bad_arguments_are_named(kwargs, message):
+    X, y = positions(60)
+    with pytest.raises(ValueError, match=message):
+        backtest(Ridge(), X, y, **kwargs)
+
+
+def test_misaligned_x_and_y_are_refused():
+    X, y = positions(60)
+    with pytest.raises(ValueError, match="align them"):
+        backtest(Ridge(), X, y[:-1], initial=30)
+
+
+def test_display_draws_truth_forecast_interval_and_refits():
+    X, y = positions(80)
+    frame = backtest(ConformalIntervalRegressor(Ridge(), n_splits=3), X + np.sin(X), y,
+                     initial=50, refit=10)
+    display = BacktestDisplay.from_backtest(frame, title="t")
+    assert sorted(display.lines_) == ["forecast", "interval", "refits", "truth"]
+    np.testing.assert_array_equal(display.lines_["truth"].get_ydata(), y[50:])
+    assert len(display.lines_["refits"].get_segments()) == 3  # one per fit
+    with pytest.raises(ValueError, match="horizon=2 is not in the frame"):
+        BacktestDisplay.from_backtest(frame, horizon=2)
