@@ -15,6 +15,7 @@ _LAZY_NAMES = {
     "backtest": "._backtest",
     "ConformalIntervalRegressor": "._forecast",
     "forecast_recursive": "._forecast",
+    "predict_quantiles": "._quantiles",
     "GRURegressor": "._recurrent",
     "LSTMRegressor": "._recurrent",
     "RNNRegressor": "._recurrent",
@@ -34,6 +35,7 @@ __all__ = [
     "__version__",
     "backtest",
     "forecast_recursive",
+    "predict_quantiles",
 ]
 
 
@@ -57,5 +59,6 @@ if TYPE_CHECKING:  # static analysers and IDEs see the names eagerly
         ConformalIntervalRegressor,
         forecast_recursive,
     )
+    from ._quantiles import predict_quantiles
     from ._recurrent import GRURegressor, LSTMRegressor, RNNRegressor
     from ._window import WindowTransformer

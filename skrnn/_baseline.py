@@ -6,7 +6,7 @@ import numpy as np
 
 from ._anchor import next_value_map
 from ._base import SequenceRegressor
-from ._compat import Interval
+from ._compat import Interval, StrOptions
 
 
 class PersistenceRegressor(SequenceRegressor):
@@ -25,6 +25,13 @@ class PersistenceRegressor(SequenceRegressor):
         the forecast. For a univariate series keep ``0``; for OHLCV columns predicting the next
         close, use the index of ``Close``.
 
+    column_order : {"auto", "oldest_first", "newest_first"}, default="auto"
+        How the columns of a plain 2-D `X` (no window record, no window column names) run in
+        time. ``"auto"`` reads them newest first only when consecutive rows form a lag matrix
+        with the newest value first, as skforecast builds them (``lag_1`` is the latest
+        value), and oldest first otherwise, as :class:`WindowTransformer` and sktime build
+        them. Windows that state their layout always run oldest first.
+
     Attributes
     ----------
     n_features_in_ : int
@@ -40,6 +47,10 @@ class PersistenceRegressor(SequenceRegressor):
 
     n_outputs_ : int
         Number of target columns seen during ``fit``.
+
+    column_order_ : {"oldest_first", "newest_first"}
+        How the columns of `X` were read at ``fit``; plain 2-D `X` at ``predict`` is read the
+        same way.
 
     slope_, intercept_ : ndarray of shape (`n_outputs_`,)
         The map from `target_feature`'s units to each target column's: ``1`` and ``0`` when
@@ -74,10 +85,14 @@ class PersistenceRegressor(SequenceRegressor):
     array([1., 2., 4., 7.])
     """
 
-    _parameter_constraints = {"target_feature": [Interval(Integral, 0, None, closed="left")]}
+    _parameter_constraints = {
+        "target_feature": [Interval(Integral, 0, None, closed="left")],
+        "column_order": [StrOptions({"auto", "oldest_first", "newest_first"})],
+    }
 
-    def __init__(self, *, target_feature=0):
+    def __init__(self, *, target_feature=0, column_order="auto"):
         self.target_feature = target_feature
+        self.column_order = column_order
 
     def _fit_sequences(self, X, y):
         self._check_target_feature()

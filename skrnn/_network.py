@@ -74,6 +74,73 @@ class LastValue(keras.layers.Layer):
         return {**super().get_config(), "feature": self.feature, "n_outputs": self.n_outputs}
 
 
+@keras.saving.register_keras_serializable(package="skrnn")
+class QuantileHead(keras.layers.Layer):
+    """All quantiles from the median and one unconstrained gap per other level.
+
+    Levels above the median add ``softplus`` gaps to it one after the other, levels below
+    subtract them, so the quantiles never cross whatever the weights. Output: ``(batch,
+    n_outputs * n_quantiles)``, the quantiles of each output together, in increasing order.
+    """
+
+    def __init__(self, n_outputs, quantiles, **kwargs):
+        super().__init__(**kwargs)
+        self.n_outputs, self.quantiles = n_outputs, [float(q) for q in quantiles]
+
+    def call(self, inputs):
+        median, gaps = inputs
+        ops = keras.ops
+        middle = self.quantiles.index(0.5)
+        gaps = ops.softplus(ops.reshape(gaps, (-1, self.n_outputs, len(self.quantiles) - 1)))
+        centre = ops.expand_dims(median, -1)
+        below = centre - ops.flip(ops.cumsum(ops.flip(gaps[..., :middle], -1), -1), -1)
+        above = centre + ops.cumsum(gaps[..., middle:], -1)
+        levels = ops.concatenate([below, centre, above], axis=-1)
+        return ops.reshape(levels, (-1, self.n_outputs * len(self.quantiles)))
+
+    def get_config(self):
+        return {**super().get_config(), "n_outputs": self.n_outputs,
+                "quantiles": self.quantiles}
+
+
+@keras.saving.register_keras_serializable(package="skrnn")
+class Pinball(keras.losses.Loss):
+    """Mean pinball (quantile) loss over outputs and levels; y_pred as from QuantileHead."""
+
+    def __init__(self, quantiles, name="pinball", **kwargs):
+        super().__init__(name=name, **kwargs)
+        self.quantiles = [float(q) for q in quantiles]
+
+    def call(self, y_true, y_pred):
+        ops = keras.ops
+        levels = ops.convert_to_tensor(self.quantiles, dtype=y_pred.dtype)
+        y_pred = ops.reshape(y_pred, (-1, ops.shape(y_true)[-1], len(self.quantiles)))
+        error = ops.expand_dims(ops.cast(y_true, y_pred.dtype), -1) - y_pred
+        return ops.mean(ops.maximum(levels * error, (levels - 1) * error), axis=(-2, -1))
+
+    def get_config(self):
+        return {**super().get_config(), "quantiles": self.quantiles}
+
+
+def _quantile_head(architecture, hidden, median, n_outputs):
+    """Quantiles around `median`; untrained, a normal spread of the anchor's errors."""
+    from statistics import NormalDist
+
+    levels = architecture.quantiles
+    z = [NormalDist().inv_cdf(q) for q in levels]
+    middle = levels.index(0.5)
+    gaps = [z[j + 1] - z[j] for j in range(middle)] + [
+        z[j] - z[j - 1] for j in range(middle + 1, len(levels))]
+    gaps = np.maximum(np.asarray(gaps) * architecture.spread, 1e-6)
+    inverse_softplus = np.log(np.expm1(gaps))
+    raw = keras.layers.Dense(
+        n_outputs * (len(levels) - 1), kernel_initializer="zeros",
+        bias_initializer=keras.initializers.Constant(np.tile(inverse_softplus, n_outputs).tolist()),
+        name="quantile_gaps",
+    )(hidden)
+    return QuantileHead(n_outputs, levels)([median, raw])
+
+
 class PickledModel:
     """A fitted Keras model inside a pickle. Unpickling this class imports this module first,
     which registers skrnn's layers with Keras before the model itself is rebuilt."""
@@ -136,6 +203,8 @@ def build_network(meta, compile_kwargs, *, architecture, seed):
         correction = keras.layers.Dense(n_outputs, kernel_initializer="zeros")(hidden)
         anchor = _anchor_layer(architecture, standardised, n_outputs)
         outputs = keras.layers.Add()([anchor, correction])
+    if architecture.quantiles:
+        outputs = _quantile_head(architecture, hidden, outputs, n_outputs)
     model = keras.Model(inputs, outputs)
     model.compile(**compile_kwargs, steps_per_execution=_steps_per_execution())
     return model
@@ -143,8 +212,9 @@ def build_network(meta, compile_kwargs, *, architecture, seed):
 
 def _in_units_of_y(model, architecture):
     """The trained model with its output brought back from standardised to y's units."""
-    outputs = Affine(architecture.y_scale, architecture.y_mean, name="unstandardise")(
-        model.output)
+    n_levels = max(len(architecture.quantiles), 1)
+    outputs = Affine(np.repeat(architecture.y_scale, n_levels),
+                     np.repeat(architecture.y_mean, n_levels), name="unstandardise")(model.output)
     raw = keras.Model(model.input, outputs)
     # The trained optimizer, so that the pickled model reloads its state without warnings.
     raw.compile(optimizer=model.optimizer, loss=model.loss,
@@ -281,10 +351,12 @@ def fit_network(X, y, *, architecture, training, seed):
     trains on standardised y; the Keras model returned maps raw X to y in its own units. Also
     returns the per-epoch history (losses in standardised units).
     """
-    passed_as_is = ("optimizer", "loss", "epochs", "batch_size", "shuffle", "verbose")
+    passed_as_is = ("optimizer", "epochs", "batch_size", "shuffle", "verbose")
+    loss = Pinball(architecture.quantiles) if architecture.quantiles else training.loss
     wrapper = _SequenceKerasRegressor(
         model=functools.partial(build_network, architecture=architecture, seed=seed),
         optimizer__learning_rate=training.learning_rate,
+        loss=loss,
         **{name: getattr(training, name) for name in passed_as_is},
     )
     y_standardised = (y - architecture.y_mean) / architecture.y_scale

@@ -5,10 +5,13 @@ from numbers import Integral, Real
 
 import numpy as np
 from sklearn.utils import check_random_state
+from sklearn.utils.validation import check_is_fitted
 
 from . import _anchor
 from ._base import SequenceRegressor
 from ._compat import Interval, StrOptions
+from ._quantiles import check_quantiles
+from ._sequences import check_sequences
 
 
 @dataclass(frozen=True)
@@ -19,6 +22,8 @@ class Architecture:
     standardisation of X, per-output standardisation of y, and the anchor in standardised
     units — a ``(timesteps * features, n_outputs)`` kernel and a bias for ``"linear"``, a
     per-output slope and intercept on the last value of `anchor_feature` for ``"last"``.
+    With `quantiles`, the network forecasts those levels; `spread` (the anchor's error, in
+    standardised units) sets their untrained width.
     """
 
     cell: str
@@ -33,6 +38,8 @@ class Architecture:
     y_scale: np.ndarray
     anchor_kernel: np.ndarray | None
     anchor_bias: np.ndarray | None
+    quantiles: tuple = ()
+    spread: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -83,9 +90,11 @@ class _RecurrentRegressor(SequenceRegressor):
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "anchor": [StrOptions({"auto", "linear", "last"}), None],
         "target_feature": [Interval(Integral, 0, None, closed="left")],
+        "column_order": [StrOptions({"auto", "oldest_first", "newest_first"})],
         "optimizer": [StrOptions({"adam", "adamw", "nadam", "rmsprop", "sgd", "adagrad"})],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
-        "loss": [StrOptions({"mse", "mae", "huber", "log_cosh"})],
+        "loss": [StrOptions({"mse", "mae", "huber", "log_cosh", "quantile"})],
+        "quantiles": ["array-like"],
         "epochs": [Interval(Integral, 1, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "shuffle": ["boolean"],
@@ -104,9 +113,11 @@ class _RecurrentRegressor(SequenceRegressor):
         dropout=0.0,
         anchor="auto",
         target_feature=0,
+        column_order="auto",
         optimizer="adam",
         learning_rate=0.003,
         loss="mse",
+        quantiles=(0.1, 0.5, 0.9),
         epochs=20,
         batch_size=32,
         shuffle=True,
@@ -121,9 +132,11 @@ class _RecurrentRegressor(SequenceRegressor):
         self.dropout = dropout
         self.anchor = anchor
         self.target_feature = target_feature
+        self.column_order = column_order
         self.optimizer = optimizer
         self.learning_rate = learning_rate
         self.loss = loss
+        self.quantiles = quantiles
         self.epochs = epochs
         self.batch_size = batch_size
         self.shuffle = shuffle
@@ -141,6 +154,8 @@ class _RecurrentRegressor(SequenceRegressor):
         n_validation = int(self.validation_fraction * len(X)) if self.early_stopping else 0
         architecture = self._closed_form_part(X, y, units, dense_units)
         self.anchor_ = architecture.anchor
+        if architecture.quantiles:
+            self.quantiles_ = np.asarray(architecture.quantiles)
         same_names = [f.name for f in fields(Training) if f.name != "validation"]
         training = Training(
             validation=n_validation / len(X),
@@ -170,16 +185,54 @@ class _RecurrentRegressor(SequenceRegressor):
             chosen = _anchor.choose_anchor(X, y, self.target_feature, **stats)
         kernel, bias = (None, None) if chosen is None else _anchor.fit_anchor(
             chosen, X, y, self.target_feature, **stats)
+        quantiles, spread = (), 1.0
+        if self.loss == "quantile":
+            quantiles = check_quantiles(self.quantiles)
+            if chosen is not None:
+                spread = np.sqrt(_anchor.validation_error(
+                    chosen, (kernel, bias), X, y, self.target_feature, **stats))
         return Architecture(
             cell=self._cell, units=units, dense_units=dense_units, dropout=self.dropout,
             anchor=chosen, anchor_feature=self.target_feature, anchor_kernel=kernel,
-            anchor_bias=bias, **stats,
+            anchor_bias=bias, quantiles=quantiles, spread=float(spread), **stats,
         )
 
     def _predict_sequences(self, X):
         from . import _network
 
-        return _network.predict_network(self.model_, X)
+        outputs = _network.predict_network(self.model_, X)
+        if self.loss != "quantile":
+            return outputs
+        levels = outputs.reshape(len(X), self.n_outputs_, len(self.quantiles_))
+        return levels[..., list(self.quantiles_).index(0.5)]
+
+    def predict_quantiles(self, X):
+        """Forecast every level of ``quantiles_`` for each window of `X`.
+
+        Available when fitted with ``loss="quantile"``. Through a Pipeline or a
+        TransformedTargetRegressor, use :func:`skrnn.predict_quantiles`.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, timesteps) or (n_samples, timesteps, n_features)
+            Windows shaped like those seen in :meth:`fit`.
+
+        Returns
+        -------
+        quantiles : ndarray of shape (n_samples, n_quantiles) or \
+(n_samples, n_outputs, n_quantiles)
+            Increasing along the last axis (the levels never cross).
+        """
+        check_is_fitted(self)
+        if self.loss != "quantile" or not hasattr(self, "quantiles_"):
+            raise ValueError(f"predict_quantiles needs a network fitted with loss='quantile'; "
+                             f"this one was fitted with loss={self.loss!r}.")
+        from . import _network
+
+        X = check_sequences(self, X, reset=False)
+        outputs = _network.predict_network(self.model_, X).astype(np.float64)
+        levels = outputs.reshape(len(X), self.n_outputs_, len(self.quantiles_))
+        return levels[:, 0] if self._y_ndim == 1 else levels
 
     def __getstate__(self):
         state = super().__getstate__()
@@ -235,14 +288,27 @@ _DOC = """Regressor with stacked {cell} layers that reads each sample as a seque
         Feature (column of the original series) whose last value is the ``"last"`` anchor.
         Ignored otherwise.
 
+    column_order : {{"auto", "oldest_first", "newest_first"}}, default="auto"
+        How the columns of a plain 2-D `X` (no window record, no window column names) run in
+        time. ``"auto"`` reads them newest first only when consecutive rows form a lag matrix
+        with the newest value first, as skforecast builds them (``lag_1`` is the latest
+        value), and oldest first otherwise, as :class:`WindowTransformer` and sktime build
+        them. Windows that state their layout always run oldest first.
+
     optimizer : {{"adam", "adamw", "nadam", "rmsprop", "sgd", "adagrad"}}, default="adam"
         Keras optimizer.
 
     learning_rate : float, default=0.003
         Learning rate of the optimizer.
 
-    loss : {{"mse", "mae", "huber", "log_cosh"}}, default="mse"
-        Training loss.
+    loss : {{"mse", "mae", "huber", "log_cosh", "quantile"}}, default="mse"
+        Training loss. ``"quantile"``: the network forecasts every level of `quantiles`
+        (one output per level, built so that they never cross), trained with the pinball
+        loss; ``predict`` returns the median and :meth:`predict_quantiles` all levels.
+
+    quantiles : sequence of float, default=(0.1, 0.5, 0.9)
+        Levels forecast with ``loss="quantile"``: strictly increasing, in (0, 1), 0.5 among
+        them. Ignored otherwise.
 
     epochs : int, default=20
         Maximum number of passes over the training data. The defaults of `units`,
@@ -295,10 +361,17 @@ _DOC = """Regressor with stacked {cell} layers that reads each sample as a seque
     n_outputs_ : int
         Number of target columns seen during ``fit``.
 
+    column_order_ : {{"oldest_first", "newest_first"}}
+        How the columns of `X` were read at ``fit``; plain 2-D `X` at ``predict`` is read the
+        same way.
+
     model_ : keras.Model
         The fitted Keras model: input ``(None, timesteps, features)``, one output per target
         column. Save it with ``model_.save("network.keras")`` or inspect it with
         ``model_.summary()``.
+
+    quantiles_ : ndarray of shape (n_quantiles,)
+        The levels forecast, with ``loss="quantile"`` only.
 
     anchor_ : {{"linear", "last"}} or None
         The anchor the network corrects (the one ``"auto"`` chose).

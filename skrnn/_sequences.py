@@ -10,7 +10,9 @@ all features of the oldest step first). A regressor reads the fold back from, in
 3. window column names ``"Close[t-2]", "Close[t-1]", "Close[t]"``, which
    ``set_output(transform="pandas")`` carries through scalers, ``ColumnTransformer`` and
    ``FeatureUnion``;
-4. otherwise a plain 2-D array is one feature per time step: ``(n_samples, timesteps)``.
+4. otherwise a plain 2-D array is one feature per time step: ``(n_samples, timesteps)``,
+   oldest first unless the regressor's ``column_order`` says or finds otherwise (skforecast
+   passes its lags newest first: ``lag_1`` is the latest value).
 
 Rule 4 would silently misread multivariate windows whose record a step dropped (a scaler
 *after* the windows returns a plain array). To make that loud, :class:`~skrnn.WindowTransformer`
@@ -123,6 +125,42 @@ def _layout_of(X):
     return layout
 
 
+def lags_run_newest_first(X):
+    """Whether consecutive rows of a plain 2-D X are a lag matrix with the newest value first.
+
+    In a lag matrix each row is the previous one moved by one step: oldest first (skrnn's
+    windows, sktime's reductions) row ``t + 1`` is row ``t`` shifted left, newest first
+    (skforecast's ``lag_1, lag_2, ...``) shifted right. The values are copies, so the test is
+    exact equality; the direction that holds for more than half of the row pairs, and more
+    often than the other, wins. Anything else (too few rows or columns, shuffled rows, no lag
+    structure) is read oldest first, as before.
+    """
+    if X.ndim != 2 or X.shape[1] < 2 or len(X) < 3:
+        return False
+    oldest_first = np.all(X[1:, :-1] == X[:-1, 1:], axis=1).sum()
+    newest_first = np.all(X[1:, 1:] == X[:-1, :-1], axis=1).sum()
+    return newest_first > max(oldest_first, (len(X) - 1) / 2)
+
+
+def _column_order(estimator, X, layout, reset):
+    """"newest_first" when a plain univariate X must be reversed to run oldest first."""
+    wanted = getattr(estimator, "column_order", "oldest_first")
+    if not reset:
+        return getattr(estimator, "column_order_", "oldest_first") if layout is None else \
+            "oldest_first"
+    if layout is not None:
+        if wanted == "newest_first":
+            raise ValueError(
+                "column_order='newest_first' is for plain 2-D lag arrays, but X states its "
+                "window layout (a WindowTransformer record, window column names or 3-D "
+                "sequences), which always runs oldest first. Leave column_order='auto'."
+            )
+        return "oldest_first"
+    if wanted == "auto":
+        return "newest_first" if lags_run_newest_first(X) else "oldest_first"
+    return wanted
+
+
 def check_sequences(estimator, X, y="no_validation", *, reset):
     """Validate regressor input and return X as ``(n_samples, timesteps, features)``.
 
@@ -141,11 +179,16 @@ def check_sequences(estimator, X, y="no_validation", *, reset):
         X = validate_data(estimator, X, **kwargs)
     else:
         X, y = validate_data(estimator, X, y, multi_output=True, y_numeric=True, **kwargs)
+    order = _column_order(estimator, X, layout, reset)
+    if reset:
+        estimator.column_order_ = order
     if layout is None and not reset and X.shape[1] == np.prod(estimator.sequence_shape_):
         layout = WindowLayout(*estimator.sequence_shape_)
     elif layout is None:
         _refuse_lost_layout(X)
         layout = WindowLayout(X.shape[1], 1)
+    if order == "newest_first" and layout.n_features == 1:
+        X = X[:, ::-1]
     sequence_shape = (int(layout.window), int(layout.n_features))
     if reset:
         estimator.sequence_shape_ = sequence_shape

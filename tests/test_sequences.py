@@ -90,3 +90,36 @@ def test_the_same_rows_train_whatever_the_container(tiny):
     sliced = LSTMRegressor(**tiny).fit(windows[:50], y[:50])
     stated = LSTMRegressor(**tiny).fit(X[:50], y[:50])
     np.testing.assert_array_equal(sliced.predict(X), stated.predict(X))
+
+
+def lag_matrix(newest_first, n=60, lags=4):
+    series = np.cumsum(np.random.RandomState(0).normal(size=n))
+    X = np.column_stack([series[lags - k : n - k] for k in range(lags, 0, -1)])  # oldest first
+    return (X[:, ::-1] if newest_first else X), series[lags:]
+
+
+@pytest.mark.parametrize("newest_first", [True, False])
+def test_lag_order_is_found_from_the_shift_between_rows(newest_first):
+    X, y = lag_matrix(newest_first)
+    model = PersistenceRegressor().fit(X, y)
+    assert model.column_order_ == ("newest_first" if newest_first else "oldest_first")
+    latest = X[:, 0] if newest_first else X[:, -1]
+    np.testing.assert_array_equal(model.predict(X), latest)
+    np.testing.assert_array_equal(model.predict(X[-1:]), latest[-1:])  # one row: as fitted
+
+
+def test_rows_without_lag_structure_run_oldest_first_and_the_order_can_be_stated():
+    X, y = lag_matrix(newest_first=True)
+    shuffled = np.random.RandomState(1).permutation(len(X))
+    assert PersistenceRegressor().fit(X[shuffled], y[shuffled]).column_order_ == "oldest_first"
+    stated = PersistenceRegressor(column_order="newest_first").fit(X[shuffled], y[shuffled])
+    np.testing.assert_array_equal(stated.predict(X), X[:, 0])
+    forced = PersistenceRegressor(column_order="oldest_first").fit(X, y)
+    np.testing.assert_array_equal(forced.predict(X), X[:, -1])
+
+
+def test_newest_first_is_refused_for_windows_that_state_their_layout():
+    X, y = sine_series(40)
+    windows = WindowTransformer(window=3).fit_transform(X)
+    with pytest.raises(ValueError, match="column_order='newest_first' is for plain 2-D lag"):
+        PersistenceRegressor(column_order="newest_first").fit(windows, y)
