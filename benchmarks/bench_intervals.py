@@ -7,11 +7,14 @@ hold less than a window) and the last 40 % are the test span. The forecaster is 
 pipeline with Ridge(alpha=1e-3) on the windows of the collection's README (fast; the
 intervals wrap any regressor) and, with ``--network``, GRU at its defaults. Methods: split
 conformal (``ConformalIntervalRegressor``, one width) and adaptive conformal
-(``AdaptiveConformalRegressor``, fed each truth after its forecast, as a live user would).
-Printed: empirical coverage of nominal 80 % and 95 % intervals on the test span, and median
+(``AdaptiveConformalRegressor``, fed each truth after its forecast, as a live user would);
+with ``--quantile``, also a quantile network (``GRURegressor(loss="quantile")`` at its other
+defaults, seed 0, levels 2.5/10/50/90/97.5 %, fitted once on the first 60 %) in the same
+pipeline. Printed: empirical coverage of nominal 80 % and 95 % intervals on the test span, and median
 width relative to split conformal's.
 
-    python benchmarks/bench_intervals.py [--network] [--gamma 0.005] [--data ../shared/data/quality]
+    python benchmarks/bench_intervals.py [--network] [--quantile] [--gamma 0.005]
+        [--data ../shared/data/quality]
 """
 
 import argparse
@@ -22,7 +25,12 @@ import pandas as pd
 from bench_quality import WINDOWS, readme_pipeline
 from sklearn.linear_model import Ridge
 
-from skrnn import AdaptiveConformalRegressor, ConformalIntervalRegressor, GRURegressor
+from skrnn import (
+    AdaptiveConformalRegressor,
+    ConformalIntervalRegressor,
+    GRURegressor,
+    predict_quantiles,
+)
 from skrnn.datasets import load_msft
 
 
@@ -54,6 +62,20 @@ def evaluate(values, window, regressor, coverage, gamma):
     return rows
 
 
+def quantile_network(values, window):
+    """Coverage and median width of the 80 % and 95 % bands of one quantile network."""
+    X, y = values[:-1, None], values[1:]
+    split_at = int(0.6 * len(X))
+    model = readme_pipeline(GRURegressor(loss="quantile", quantiles=(0.025, 0.1, 0.5, 0.9,
+                                                                     0.975), random_state=0),
+                            window).fit(X[:split_at], y[:split_at])
+    bands = predict_quantiles(model, X[split_at:])
+    truth = y[split_at:]
+    return {nominal: (np.mean((bands[:, low] <= truth) & (truth <= bands[:, high])),
+                      np.median(bands[:, high] - bands[:, low]))
+            for nominal, low, high in ((80, 1, 3), (95, 0, 4))}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=str(Path(__file__).parents[1].parent
@@ -62,17 +84,24 @@ def main():
                         help="use GRURegressor(random_state=0) instead of Ridge")
     parser.add_argument("--gamma", type=float, default=0.005,
                         help="AdaptiveConformalRegressor's step size (default: its default)")
+    parser.add_argument("--quantile", action="store_true",
+                        help="also fit a quantile GRU per series (slow: minutes per series)")
     args = parser.parse_args()
     regressor = GRURegressor(random_state=0) if args.network else Ridge(alpha=1e-3)
     table = []
     for name, values, window in series_collection(Path(args.data)):
         row = {"series": name, "test rows": len(values) - 1 - int(0.6 * (len(values) - 1))}
+        quantiles = quantile_network(values, window) if args.quantile else None
         for coverage in (0.8, 0.95):
             result = evaluate(values, window, regressor, coverage, args.gamma)
             nominal = round(100 * coverage)
             row[f"split {nominal}"] = round(100 * result["split"][0], 1)
             row[f"adaptive {nominal}"] = round(100 * result["adaptive"][0], 1)
             row[f"width a/s {nominal}"] = round(result["adaptive"][1] / result["split"][1], 3)
+            if quantiles:
+                row[f"quantile {nominal}"] = round(100 * quantiles[nominal][0], 1)
+                row[f"width q/s {nominal}"] = round(quantiles[nominal][1] / result["split"][1],
+                                                    3)
         table.append(row)
         print(pd.DataFrame([row]).to_string(index=False, header=len(table) == 1), flush=True)
     frame = pd.DataFrame(table)
@@ -80,12 +109,15 @@ def main():
           "span = last 40 %; width a/s = median width, adaptive / split")
     print(frame.to_string(index=False))
     for nominal in (80, 95):
-        for method in ("split", "adaptive"):
+        for method in ("split", "adaptive", "quantile")[: 3 if args.quantile else 2]:
             column = frame[f"{method} {nominal}"]
             print(f"{method:>8} {nominal} %: median coverage {column.median()}, series within "
                   f"5 points: {((column - nominal).abs() <= 5).sum()}/{len(frame)}")
         print(f"median width adaptive / split at {nominal} %: "
               f"{frame[f'width a/s {nominal}'].median():.3f}")
+        if args.quantile:
+            print(f"median width quantile / split at {nominal} %: "
+                  f"{frame[f'width q/s {nominal}'].median():.3f}")
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ import pandas as pd
 from sklearn.base import clone
 
 from ._compat import _num_samples, _safe_indexing
+from ._forecast import _longest_window
 
 _STEP = re.compile(r"\[t\+(\d+)\]$")
 
@@ -65,14 +66,17 @@ def backtest(estimator, X, y, *, initial, refit=False, window="expanding", gap=N
     them: row ``t`` holds what is known at ``t`` and the value(s) ``t+1 .. t+h`` to forecast.
     Every row from `initial` on is a forecast origin. A clone of `estimator` is fitted on the
     rows before an origin and forecasts it and the following origins until the next refit;
-    each block of origins is one ``predict`` call on the history up to the block's end, so that
-    a pipeline with a :class:`WindowTransformer` builds every window from the true history.
+    each block of origins is one ``predict`` call on the block and the rows its windows reach
+    back to, so that a pipeline with a :class:`WindowTransformer` builds every window from the
+    true history.
 
     Parameters
     ----------
     estimator : estimator object
         A regressor or pipeline, cloned for each fit. When it has ``predict_interval`` (such
-        as :class:`ConformalIntervalRegressor`), the frame also has the interval's bounds.
+        as :class:`ConformalIntervalRegressor`), the frame also has the interval's bounds, as
+        the estimator gives them from `X` alone (an :class:`AdaptiveConformalRegressor` at
+        the state reached in its fit).
 
     X : array-like of shape (n_samples, n_features)
         Time-ordered inputs; a pandas index (e.g. dates) labels the origins.
@@ -151,10 +155,12 @@ def backtest(estimator, X, y, *, initial, refit=False, window="expanding", gap=N
         end = start - gap
         train = np.arange(0 if window == "expanding" else max(0, end - initial), end)
         model = clone(estimator).fit(_safe_indexing(X, train), _safe_indexing(y, train))
-        # The history up to the block's end (the fitted rows included) gives every window of
-        # the block from true values; only the block's own rows are kept.
-        history = _safe_indexing(X, np.arange(train[0], stop))
-        keep = slice(start - train[0], None)
+        # The block with the rows its first windows reach back to: the block's windows then
+        # lie inside what is passed (placed by its dates, or read as a continuation whose
+        # first rows, whatever their windows, are dropped), so each is exact.
+        reach = (_longest_window(model) or 1) - 1
+        history = _safe_indexing(X, np.arange(max(train[0], start - reach), stop))
+        keep = slice(-(stop - start), None)
         forecasts.append(np.asarray(model.predict(history), dtype=float)
                          .reshape(-1, truth.shape[1])[keep])
         if hasattr(model, "predict_interval"):

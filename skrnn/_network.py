@@ -370,18 +370,14 @@ def fit_network(X, y, *, architecture, training, seed):
 def predict_network(model, X):
     """Predictions of a fitted Keras model, always 2-D ``(n, n_outputs)``.
 
-    ``Model.predict`` sets up a data pipeline on every call (about 0.1 s), which dominates
-    per-row loops (recursive forecasts, backtests, skforecast, live use). Up to
-    `_PREDICT_BATCH_SIZE` rows therefore go through one direct ``predict_on_batch`` call, padded
-    to 32 or 256 rows: two input shapes, traced once per model. Larger inputs stream through
-    ``Model.predict`` in padded batches of 256 rows.
+    ``Model.predict`` sets up a data pipeline on every call (about 0.07 s), which dominates
+    per-row loops (recursive forecasts, backtests, skforecast, live use), so the compiled
+    model is called directly, ``predict_on_batch``, one chunk at a time: up to 32 rows padded
+    to 32, more in chunks of 256 (the last padded). Two input shapes, traced once per model;
+    on 20,000 rows this is as fast as ``Model.predict``.
     """
-    if len(X) > _PREDICT_BATCH_SIZE:
-        batches = _Batches(X, batch_size=_PREDICT_BATCH_SIZE, pad=True)
-        with _process.quiet_retracing():
-            return model.predict(batches, verbose=0)[: len(X)].reshape(len(X), -1)
     size = _SMALL_PREDICT if len(X) <= _SMALL_PREDICT else _PREDICT_BATCH_SIZE
-    (padded,) = _Batches(X, batch_size=size, pad=True)[0]
+    chunks = _Batches(X, batch_size=size, pad=True)
     with _process.quiet_retracing():
-        outputs = model.predict_on_batch(padded)
-    return np.asarray(outputs)[: len(X)].reshape(len(X), -1)
+        outputs = [np.asarray(model.predict_on_batch(chunks[i][0])) for i in range(len(chunks))]
+    return np.concatenate(outputs)[: len(X)].reshape(len(X), -1)

@@ -5,6 +5,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.base import clone
 from sklearn.linear_model import Ridge
 from sklearn.pipeline import make_pipeline
 
@@ -60,6 +61,20 @@ def test_no_refit_backtest_equals_a_hand_loop_of_predict(msft):
     np.testing.assert_array_equal(frame["truth"], y.iloc[90:])
     assert list(frame["origin"]) == list(X.index[90:])
     assert (frame["fit"] == 0).all()
+
+
+def test_refitted_blocks_without_dates_get_their_true_windows():
+    X = np.cumsum(np.random.RandomState(0).normal(size=(80, 1)), axis=0)
+    y = np.roll(X[:, 0], -1)[:-1]
+    X = X[:-1]
+    model = make_pipeline(WindowTransformer(window=5), Ridge(alpha=1e-3))
+    frame = backtest(model, X, y, initial=50, refit=7)
+    by_hand = []
+    for origin in range(50, len(X)):
+        block_start = 50 + (origin - 50) // 7 * 7
+        fitted = clone(model).fit(X[:block_start], y[:block_start])
+        by_hand.append(fitted.predict(X[origin - 4 : origin + 1])[-1])  # its last window
+    np.testing.assert_allclose(frame["forecast"], by_hand, rtol=1e-10)
 
 
 @pytest.mark.parametrize("refit, n_fits", [(True, 20), (1, 20), (3, 7), (20, 1), (False, 1)])

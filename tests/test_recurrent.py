@@ -200,8 +200,8 @@ def test_sparse_object_and_renamed_inputs_are_refused():
 
 
 def test_a_row_predicts_the_same_alone_or_among_any_number_of_rows():
-    # Up to 32 rows, 256 rows and longer inputs take three paths through Keras
-    # (predict_on_batch padded to 32 or 256, Model.predict): a row's forecast must not care.
+    # Up to 32 rows are padded to 32, more are cut into padded chunks of 256: a row's
+    # forecast must not depend on which chunk shape or position it lands in.
     X = np.cumsum(np.random.RandomState(0).normal(size=(400, 6)), axis=1)
     model = LSTMRegressor(**TINY, random_state=0).fit(X, X[:, -1])
     together = model.predict(X)
