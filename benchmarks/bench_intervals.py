@@ -10,8 +10,8 @@ conformal (``ConformalIntervalRegressor``, one width) and adaptive conformal
 (``AdaptiveConformalRegressor``, fed each truth after its forecast, as a live user would);
 with ``--quantile``, also a quantile network (``GRURegressor(loss="quantile")`` at its other
 defaults, seed 0, levels 2.5/10/50/90/97.5 %, fitted once on the first 60 %) in the same
-pipeline. Printed: empirical coverage of nominal 80 % and 95 % intervals on the test span, and median
-width relative to split conformal's.
+pipeline. Printed: empirical coverage of nominal 80 % and 95 % intervals on the test span,
+and median width relative to split conformal's.
 
     python benchmarks/bench_intervals.py [--network] [--quantile] [--gamma 0.005]
         [--data ../shared/data/quality]

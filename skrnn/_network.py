@@ -122,6 +122,50 @@ class Pinball(keras.losses.Loss):
         return {**super().get_config(), "quantiles": self.quantiles}
 
 
+@keras.saving.register_keras_serializable(package="skrnn")
+class MeanOfNetworks(keras.layers.Layer):
+    """The mean over networks of outputs concatenated network after network."""
+
+    def __init__(self, n_networks, **kwargs):
+        super().__init__(**kwargs)
+        self.n_networks = n_networks
+
+    def call(self, outputs):
+        width = outputs.shape[-1] // self.n_networks
+        return keras.ops.mean(keras.ops.reshape(outputs, (-1, self.n_networks, width)), axis=1)
+
+    def get_config(self):
+        return {**super().get_config(), "n_networks": self.n_networks}
+
+
+@keras.saving.register_keras_serializable(package="skrnn")
+class PerNetwork(keras.losses.Loss):
+    """The sum over networks of each one's own loss against the same targets.
+
+    The networks share no weight, so the gradient of the sum with respect to a network's
+    weights is exactly that of its own loss: training them together is training each alone.
+    """
+
+    def __init__(self, loss, n_networks, name="per_network", **kwargs):
+        super().__init__(name=name, **kwargs)
+        self.loss, self.n_networks = keras.losses.get(loss), n_networks
+
+    def call(self, y_true, y_pred):
+        ops = keras.ops
+        width = y_pred.shape[-1] // self.n_networks
+        y_pred = ops.reshape(y_pred, (-1, width))  # rows: sample 0 network 0, 0 1, ...
+        y_true = ops.repeat(ops.cast(y_true, y_pred.dtype), self.n_networks, axis=0)
+        # a Loss object reduces when called; its call() gives the per-row values, as the
+        # functions behind the loss names do
+        loss = self.loss.call if isinstance(self.loss, keras.losses.Loss) else self.loss
+        per_row = loss(y_true, y_pred)
+        return ops.sum(ops.reshape(per_row, (-1, self.n_networks)), axis=1)
+
+    def get_config(self):
+        return {**super().get_config(), "loss": keras.losses.serialize(self.loss),
+                "n_networks": self.n_networks}
+
+
 def _quantile_head(architecture, hidden, median, n_outputs):
     """Quantiles around `median`; untrained, a normal spread of the anchor's errors."""
     from statistics import NormalDist
@@ -136,7 +180,6 @@ def _quantile_head(architecture, hidden, median, n_outputs):
     raw = keras.layers.Dense(
         n_outputs * (len(levels) - 1), kernel_initializer="zeros",
         bias_initializer=keras.initializers.Constant(np.tile(inverse_softplus, n_outputs).tolist()),
-        name="quantile_gaps",
     )(hidden)
     return QuantileHead(n_outputs, levels)([median, raw])
 
@@ -163,62 +206,84 @@ def _anchor_layer(architecture, standardised, n_outputs):
     return Affine(architecture.anchor_kernel, architecture.anchor_bias, name="last_anchor")(last)
 
 
-def build_network(meta, compile_kwargs, *, architecture, seed):
-    """The network trained on standardised targets: anchor + recurrent correction.
+def _seed_stride(architecture):
+    """Seeds one network draws: one per initializer and dropout layer (see _one_network)."""
+    return 4 * (len(architecture.units) + len(architecture.dense_units)) + 1
 
-    Inputs are standardised inside the model. With an anchor, the recurrent layers read the
-    window relative to its last step and their linear output starts at zero, so the untrained
-    network is exactly the anchor. Every random draw (initial weights, dropout masks) is seeded
-    from `seed`, so no global random state is needed for reproducibility.
-    """
-    units, dense_units = architecture.units, architecture.dense_units
-    seeds = iter(range(seed, seed + 4 * (len(units) + len(dense_units)) + 1))
-    timesteps, n_features = meta["X_shape_"][1:]
-    n_outputs = meta["n_outputs_"]
-    inputs = keras.Input(shape=(timesteps, n_features))
-    standardised = Affine(1 / architecture.x_scale, -architecture.x_mean / architecture.x_scale,
-                          name="standardise")(inputs)
+
+def _one_network(architecture, standardised, anchor, n_outputs, seed):
+    """Recurrent layers, hidden Dense layers and output of one network, seeded from `seed`."""
+    seeds = iter(range(seed, seed + _seed_stride(architecture)))
     hidden = SinceLast()(standardised) if architecture.anchor else standardised
-    for depth, n_units in enumerate(units):
+    for depth, n_units in enumerate(architecture.units):
         hidden = _CELLS[architecture.cell](
             n_units,
-            return_sequences=depth < len(units) - 1,
+            return_sequences=depth < len(architecture.units) - 1,
             kernel_initializer=keras.initializers.GlorotUniform(seed=next(seeds)),
             recurrent_initializer=keras.initializers.Orthogonal(seed=next(seeds)),
             seed=next(seeds),
         )(hidden)
         if architecture.dropout:
             hidden = keras.layers.Dropout(architecture.dropout, seed=next(seeds))(hidden)
-    for n_units in dense_units:
+    for n_units in architecture.dense_units:
         hidden = keras.layers.Dense(
             n_units,
             activation="relu",
             kernel_initializer=keras.initializers.GlorotUniform(seed=next(seeds)),
         )(hidden)
-    if architecture.anchor is None:
+    if anchor is None:
         outputs = keras.layers.Dense(
             n_outputs, kernel_initializer=keras.initializers.GlorotUniform(seed=next(seeds)),
         )(hidden)
     else:
         correction = keras.layers.Dense(n_outputs, kernel_initializer="zeros")(hidden)
-        anchor = _anchor_layer(architecture, standardised, n_outputs)
         outputs = keras.layers.Add()([anchor, correction])
     if architecture.quantiles:
         outputs = _quantile_head(architecture, hidden, outputs, n_outputs)
+    return outputs
+
+
+def build_network(meta, compile_kwargs, *, architecture, seed):
+    """The network(s) trained on standardised targets: anchor + recurrent correction.
+
+    Inputs are standardised inside the model. With an anchor, the recurrent layers read the
+    window relative to its last step and their linear output starts at zero, so the untrained
+    network is exactly the anchor. Every random draw (initial weights, dropout masks) is seeded
+    from `seed`, so no global random state is needed for reproducibility.
+
+    With ``n_networks`` > 1, that many networks share the input and the frozen anchor but no
+    weight; their outputs are concatenated, network after network, and trained together under
+    :class:`PerNetwork`, so each network gets exactly the gradients it would get alone.
+    Network ``k`` draws its seeds from ``seed + k * stride``: network 0 is the single network.
+    """
+    timesteps, n_features = meta["X_shape_"][1:]
+    n_outputs = meta["n_outputs_"]
+    inputs = keras.Input(shape=(timesteps, n_features))
+    standardised = Affine(1 / architecture.x_scale, -architecture.x_mean / architecture.x_scale,
+                          name="standardise")(inputs)
+    anchor = None
+    if architecture.anchor is not None:
+        anchor = _anchor_layer(architecture, standardised, n_outputs)
+    stride = _seed_stride(architecture)
+    networks = [_one_network(architecture, standardised, anchor, n_outputs, seed + k * stride)
+                for k in range(architecture.n_networks)]
+    outputs = networks[0] if len(networks) == 1 else keras.layers.Concatenate()(networks)
     model = keras.Model(inputs, outputs)
     model.compile(**compile_kwargs, steps_per_execution=_steps_per_execution())
     return model
 
 
-def _in_units_of_y(model, architecture):
-    """The trained model with its output brought back from standardised to y's units."""
+def _in_units_of_y(model, architecture, loss):
+    """The trained model as one forecaster in y's units: the networks' mean, unstandardised."""
     n_levels = max(len(architecture.quantiles), 1)
+    outputs = model.output
+    if architecture.n_networks > 1:
+        outputs = MeanOfNetworks(architecture.n_networks)(outputs)
     outputs = Affine(np.repeat(architecture.y_scale, n_levels),
-                     np.repeat(architecture.y_mean, n_levels), name="unstandardise")(model.output)
+                     np.repeat(architecture.y_mean, n_levels), name="unstandardise")(outputs)
     raw = keras.Model(model.input, outputs)
     # The trained optimizer, so that the pickled model reloads its state without warnings.
-    raw.compile(optimizer=model.optimizer, loss=model.loss,
-                steps_per_execution=_steps_per_execution())
+    raw.compile(optimizer=model.optimizer, loss=loss, steps_per_execution=_steps_per_execution())
     return raw
 
 
@@ -343,28 +408,32 @@ def warm_up():
     predict_network(model, np.zeros((1, 1, 1)))
 
 
-def fit_network(X, y, *, architecture, training, seed):
+def fit_network(X, y, *, architecture, training, seed, shuffle_seed=None):
     """Build and train a network on ``(n, timesteps, features)`` X and 2-D y.
 
     `architecture` and `training` are the two small descriptions made by the estimator
     (:class:`skrnn._recurrent.Architecture`, :class:`skrnn._recurrent.Training`). The network
     trains on standardised y; the Keras model returned maps raw X to y in its own units. Also
-    returns the per-epoch history (losses in standardised units).
+    returns the per-epoch history (losses in standardised units). `seed` seeds the weights and
+    dropout, `shuffle_seed` (default: `seed`) the order of the training windows.
     """
     passed_as_is = ("optimizer", "epochs", "batch_size", "shuffle", "verbose")
     loss = Pinball(architecture.quantiles) if architecture.quantiles else training.loss
+    trained_loss = loss if architecture.n_networks == 1 else PerNetwork(
+        loss, architecture.n_networks)
     wrapper = _SequenceKerasRegressor(
         model=functools.partial(build_network, architecture=architecture, seed=seed),
         optimizer__learning_rate=training.learning_rate,
-        loss=loss,
+        loss=trained_loss,
         **{name: getattr(training, name) for name in passed_as_is},
     )
     y_standardised = (y - architecture.y_mean) / architecture.y_scale
     with _process.quiet_retracing(), _process.forget_all_reduce_gradients():
-        wrapper.fit(X, y_standardised, seed=seed, validation=training.validation,
+        wrapper.fit(X, y_standardised, seed=seed if shuffle_seed is None else shuffle_seed,
+                    validation=training.validation,
                     patience=training.patience)
     history = {key: list(values) for key, values in wrapper.history_.items()}
-    return _in_units_of_y(wrapper.model_, architecture), history
+    return _in_units_of_y(wrapper.model_, architecture, loss), history
 
 
 def predict_network(model, X):

@@ -40,6 +40,7 @@ class Architecture:
     anchor_bias: np.ndarray | None
     quantiles: tuple = ()
     spread: float = 1.0
+    n_networks: int = 1
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,7 @@ class _RecurrentRegressor(SequenceRegressor):
         "units": ["array-like", Interval(Integral, 1, None, closed="left")],
         "dense_units": ["array-like", Interval(Integral, 1, None, closed="left")],
         "dropout": [Interval(Real, 0, 1, closed="left")],
+        "n_networks": [Interval(Integral, 1, None, closed="left")],
         "anchor": [StrOptions({"auto", "linear", "last"}), None],
         "target_feature": [Interval(Integral, 0, None, closed="left")],
         "column_order": [StrOptions({"auto", "oldest_first", "newest_first"})],
@@ -111,6 +113,7 @@ class _RecurrentRegressor(SequenceRegressor):
         units=(50,),
         dense_units=(25,),
         dropout=0.0,
+        n_networks=1,
         anchor="auto",
         target_feature=0,
         column_order="auto",
@@ -130,6 +133,7 @@ class _RecurrentRegressor(SequenceRegressor):
         self.units = units
         self.dense_units = dense_units
         self.dropout = dropout
+        self.n_networks = n_networks
         self.anchor = anchor
         self.target_feature = target_feature
         self.column_order = column_order
@@ -194,7 +198,8 @@ class _RecurrentRegressor(SequenceRegressor):
         return Architecture(
             cell=self._cell, units=units, dense_units=dense_units, dropout=self.dropout,
             anchor=chosen, anchor_feature=self.target_feature, anchor_kernel=kernel,
-            anchor_bias=bias, quantiles=quantiles, spread=float(spread), **stats,
+            anchor_bias=bias, quantiles=quantiles, spread=float(spread),
+            n_networks=self.n_networks, **stats,
         )
 
     def _predict_sequences(self, X):
@@ -271,6 +276,14 @@ _DOC = """Regressor with stacked {cell} layers that reads each sample as a seque
 
     dropout : float, default=0.0
         Fraction of each recurrent layer's output dropped during training, in [0, 1).
+
+    n_networks : int, default=1
+        Number of networks trained together, each from its own seeds, in one Keras model
+        (they share the input and the anchor, no weight, and each gets the gradients of its own
+        loss); the forecast is their mean. An ensemble is a steadier estimate than one
+        network, whose result varies from seed to seed; on these small, latency-bound
+        networks it costs far less than `n_networks` separate fits
+        (``benchmarks/bench_ensemble.py``).
 
     anchor : {{"auto", "linear", "last"}} or None, default="auto"
         What the recurrent layers correct. ``"auto"``: whichever of the two below forecasts

@@ -207,3 +207,42 @@ def test_a_row_predicts_the_same_alone_or_among_any_number_of_rows():
     together = model.predict(X)
     for rows in (slice(399, 400), slice(380, 400), slice(200, 400), slice(0, 300)):
         np.testing.assert_allclose(model.predict(X[rows]), together[rows], rtol=1e-6)
+
+
+@pytest.mark.parametrize("loss", ["mse", "quantile"])
+def test_networks_trained_together_equal_the_mean_of_networks_trained_alone(loss):
+    from dataclasses import replace
+
+    from skrnn import _network
+    from skrnn._recurrent import Training
+
+    X, y = sine(120)
+    windows = WindowTransformer(window=6).fit_transform(X).reshape(-1, 6, 1)
+    y = y.reshape(-1, 1)
+    estimator = GRURegressor(**TINY, loss=loss, n_networks=3)
+    architecture = estimator._closed_form_part(windows, y, (4,), ())
+    training = Training(optimizer="adam", learning_rate=0.01, loss=loss, epochs=3,
+                        batch_size=32, shuffle=True, validation=0.0, patience=10, verbose=0)
+    together, _ = _network.fit_network(windows, y, architecture=architecture,
+                                       training=training, seed=7)
+    stride = _network._seed_stride(architecture)
+    alone = [_network.fit_network(windows, y, architecture=replace(architecture, n_networks=1),
+                                  training=training, seed=7 + k * stride, shuffle_seed=7)[0]
+             for k in range(3)]
+    forecasts = [_network.predict_network(model, windows) for model in alone]
+    np.testing.assert_allclose(_network.predict_network(together, windows),
+                               np.mean(forecasts, axis=0), rtol=1e-5, atol=1e-6)
+    assert np.ptp([f[:, 0] for f in forecasts], axis=0).max() > 1e-3  # three different nets
+
+
+def test_an_ensemble_pickles_and_is_searchable():
+    import pickle
+
+    from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
+
+    X, y = sine(100)
+    search = GridSearchCV(make_pipeline(WindowTransformer(window=5), LSTMRegressor(
+        **TINY, random_state=0)), {"lstmregressor__n_networks": [1, 2]}, cv=TimeSeriesSplit(2))
+    search.fit(X, y)
+    model = search.best_estimator_.set_params(lstmregressor__n_networks=2).fit(X, y)
+    np.testing.assert_array_equal(pickle.loads(pickle.dumps(model)).predict(X), model.predict(X))
