@@ -11,7 +11,7 @@ import pytest
 
 ROOT = Path(__file__).parents[1]
 MODULES = ["skrnn._window", "skrnn._baseline", "skrnn._recurrent", "skrnn._forecast",
-           "skrnn.plotting",
+           "skrnn._backtest", "skrnn._quantiles", "skrnn.plotting",
            "skrnn.datasets._bundled", "skrnn.datasets._supervised", "skrnn.datasets._yahoo",
            "skrnn.datasets._home"]
 
@@ -30,7 +30,8 @@ def test_every_public_class_has_an_examples_section():
 
     classes = [getattr(skrnn, n) for n in skrnn.__all__
                if n != "__version__" and not n.endswith("Warning")]  # classes and functions
-    classes += [plotting.ForecastDisplay, plotting.ModelComparisonDisplay]
+    classes += [plotting.ForecastDisplay, plotting.ModelComparisonDisplay,
+                plotting.BacktestDisplay]
     for cls in classes:
         assert "Examples\n    --------" in cls.__doc__, cls.__name__
 
