@@ -1,0 +1,48 @@
+"""``skrnn compare`` at its defaults: this checkout against another one (e.g. v0.1), same run.
+
+Each case study runs in a fresh process on the bundled MSFT closes with the same candidates
+and folds; the script prints the wall time of each, their ratio, and the table each printed
+(its test RMSE per model). ``--n-jobs 2`` is also timed for this checkout.
+
+    git worktree add /tmp/v01 b4c4898   # v0.1
+    python benchmarks/bench_compare.py --baseline /tmp/v01
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).parents[1]
+
+
+def run(checkout, *options):
+    env = {**os.environ, "PYTHONPATH": str(checkout)}
+    with tempfile.TemporaryDirectory() as out:
+        started = time.perf_counter()
+        done = subprocess.run([sys.executable, "-m", "skrnn", "compare", "--out", out, *options],
+                              env=env, capture_output=True, text=True)
+        seconds = time.perf_counter() - started
+    if done.returncode:
+        sys.exit(f"skrnn compare failed in {checkout}:\n{done.stderr[-3000:]}")
+    return seconds, done.stdout
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--baseline", required=True, help="checkout of the version to beat")
+    args = parser.parse_args()
+    baseline, baseline_out = run(Path(args.baseline))
+    current, current_out = run(HERE)
+    parallel, _ = run(HERE, "--n-jobs", "2")
+    print(f"baseline ({args.baseline}):\n{baseline_out}\nthis checkout:\n{current_out}")
+    print(f"skrnn compare, defaults: baseline {baseline:.1f} s, this checkout {current:.1f} s "
+          f"({baseline / current:.2f}x faster), with --n-jobs 2 {parallel:.1f} s "
+          f"({baseline / parallel:.2f}x faster)")
+
+
+if __name__ == "__main__":
+    main()
