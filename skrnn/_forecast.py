@@ -404,7 +404,7 @@ class AdaptiveConformalRegressor(ConformalIntervalRegressor):
         super().fit(X, y)
         errors = self.residuals_.reshape(len(self.residuals_), -1)
         first_fold = len(errors) // self.n_splits
-        _, self.alpha_ = self._run(errors[:first_fold], errors[first_fold:])
+        _, self.alpha_ = self._online_bounds(errors[:first_fold], errors[first_fold:])
         self.quantiles_ = self._bounds_now(errors, self.alpha_)
         if self.residuals_.ndim == 1:
             self.quantiles_ = self.quantiles_[:, 0]
@@ -415,7 +415,7 @@ class AdaptiveConformalRegressor(ConformalIntervalRegressor):
         return np.stack([_adaptive_bounds(window[:, k], alpha[k])
                          for k in range(errors.shape[1])], axis=1)
 
-    def _run(self, known, new, alpha=None):
+    def _online_bounds(self, known, new, alpha=None):
         """Intervals (as error bounds) for the errors `new`, one at a time after `known`.
 
         Column ``k`` of the errors is ``k + 1`` steps ahead: its error on row ``i`` is known
@@ -472,6 +472,6 @@ class AdaptiveConformalRegressor(ConformalIntervalRegressor):
         n_outputs = 1 if y_pred.ndim == 1 else y_pred.shape[1]
         errors = (y_true - y_pred).reshape(len(y_pred), n_outputs)
         known = self.residuals_.reshape(len(self.residuals_), n_outputs)
-        bounds, _ = self._run(known, errors, self.alpha_)
+        bounds, _ = self._online_bounds(known, errors, self.alpha_)
         interval = y_pred.reshape(-1, n_outputs)[..., None] + bounds.transpose(0, 2, 1)
         return interval[:, 0] if y_pred.ndim == 1 else interval

@@ -425,8 +425,8 @@ class BacktestDisplay:
         """
         ax = _axes(ax, figsize=(10, 5))
         frame = self.frame
-        x = frame["target"].where(frame["target"].notna(), None)
-        x = x.to_numpy() if x.notna().all() else np.arange(len(frame))
+        # target times past the data are unknown without an index frequency: plot by row then
+        x = frame["target"].to_numpy() if frame["target"].notna().all() else np.arange(len(frame))
         self.lines_ = {"truth": ax.plot(x, frame["truth"], color="black", lw=1,
                                         label="Actual")[0]}
         if {"lower", "upper"} <= set(frame.columns):

@@ -160,7 +160,7 @@ def test_adaptive_miss_rate_obeys_the_aci_bound_on_any_errors():
     errors = rng.normal(size=(3000, 1)) * rng.choice([0.1, 1, 10], size=(3000, 1))
     model = AdaptiveConformalRegressor(PersistenceRegressor(), gamma=0.02)
     model.residuals_ = errors[:100]
-    bounds, _ = model._run(errors[:100], errors[100:], np.array([0.2]))
+    bounds, _ = model._online_bounds(errors[:100], errors[100:], np.array([0.2]))
     missed = ~((bounds[:, 0, 0] <= errors[100:, 0]) & (errors[100:, 0] <= bounds[:, 1, 0]))
     assert abs(missed.mean() - 0.2) <= (0.8 + 0.02) / (0.02 * len(missed))
 
