@@ -160,6 +160,8 @@ class _RecurrentRegressor(SequenceRegressor):
         self.anchor_ = architecture.anchor
         if architecture.quantiles:
             self.quantiles_ = np.asarray(architecture.quantiles)
+        else:  # a refit with another loss: predict must not read levels that are gone
+            vars(self).pop("quantiles_", None)
         same_names = [f.name for f in fields(Training) if f.name != "validation"]
         training = Training(
             validation=n_validation / len(X),
@@ -205,11 +207,16 @@ class _RecurrentRegressor(SequenceRegressor):
     def _predict_sequences(self, X):
         from . import _network
 
-        outputs = _network.predict_network(self.model_, X)
-        if self.loss != "quantile":
-            return outputs
-        levels = outputs.reshape(len(X), self.n_outputs_, len(self.quantiles_))
-        return levels[..., list(self.quantiles_).index(0.5)]
+        if not hasattr(self, "quantiles_"):
+            return _network.predict_network(self.model_, X)
+        return self._levels(X)[..., list(self.quantiles_).index(0.5)]
+
+    def _levels(self, X):
+        """Every quantile level for 3-D X: ``(n_samples, n_outputs, n_quantiles)``."""
+        from . import _network
+
+        outputs = _network.predict_network(self.model_, X).astype(np.float64)
+        return outputs.reshape(len(X), self.n_outputs_, len(self.quantiles_))
 
     def predict_quantiles(self, X):
         """Forecast every level of ``quantiles_`` for each window of `X`.
@@ -229,14 +236,10 @@ class _RecurrentRegressor(SequenceRegressor):
             Increasing along the last axis (the levels never cross).
         """
         check_is_fitted(self)
-        if self.loss != "quantile" or not hasattr(self, "quantiles_"):
-            raise ValueError(f"predict_quantiles needs a network fitted with loss='quantile'; "
-                             f"this one was fitted with loss={self.loss!r}.")
-        from . import _network
-
-        X = check_sequences(self, X, reset=False)
-        outputs = _network.predict_network(self.model_, X).astype(np.float64)
-        levels = outputs.reshape(len(X), self.n_outputs_, len(self.quantiles_))
+        if not hasattr(self, "quantiles_"):
+            raise ValueError("predict_quantiles needs a network fitted with loss='quantile'; "
+                             "this one was fitted with another loss.")
+        levels = self._levels(check_sequences(self, X, reset=False))
         return levels[:, 0] if self._y_ndim == 1 else levels
 
     def __getstate__(self):

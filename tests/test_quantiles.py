@@ -97,5 +97,12 @@ def test_quantiles_of_a_point_network_or_a_linear_model_are_refused():
     X, y = random_walk(60)
     with pytest.raises(ValueError, match="needs a network fitted with loss='quantile'"):
         GRURegressor(**TINY_NETWORK).fit(X, y).predict_quantiles(X)
+    # what was fitted decides, not a parameter changed since, nor an earlier fit
+    quantile = GRURegressor(**QUANTILE_NETWORK).fit(X, y)
+    assert quantile.set_params(loss="mse").predict(X).shape == (len(X),)
+    refitted = quantile.fit(X, y)
+    assert refitted.predict(X).shape == (len(X),)
+    with pytest.raises(ValueError, match="needs a network fitted with loss='quantile'"):
+        refitted.predict_quantiles(X)
     with pytest.raises(TypeError, match="Ridge gives no quantiles"):
         predict_quantiles(make_pipeline(MinMaxScaler(), Ridge()).fit(X, y), X)
