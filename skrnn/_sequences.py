@@ -142,6 +142,37 @@ def lags_run_newest_first(X):
     return newest_first > max(oldest_first, (len(X) - 1) / 2)
 
 
+def _lag_block_width(X, newest_first):
+    """Number of leading columns that shift by one step from every row to the next (lags of one
+    series in the given order), or 0 when fewer than two do."""
+    width = 1
+    for j in range(X.shape[1] - 1):
+        later, earlier = (X[1:, j + 1], X[:-1, j]) if newest_first else (X[1:, j], X[:-1, j + 1])
+        if not np.array_equal(later, earlier):
+            break
+        width += 1
+    return width if width >= 2 else 0
+
+
+def _refuse_columns_after_lags(X):
+    """Raise when X is lags of one series followed by other columns (skforecast's and sktime's
+    exogenous variables): read as one series, those columns would become time steps."""
+    if len(X) < 3:
+        return
+    for newest_first in (True, False):
+        width = _lag_block_width(X, newest_first)
+        if 2 <= width < X.shape[1] and np.ptp(X[:, :width]) > 0:
+            order = "newest first, as skforecast" if newest_first else "oldest first, as sktime"
+            raise ValueError(
+                f"The first {width} columns of X are lags of one series ({order} builds them), "
+                f"the other {X.shape[1] - width} are not: skrnn's networks read every column "
+                "of a plain 2-D X as one time step of the same series, so those columns "
+                "(exogenous variables?) would silently become part of the window. Drop them, "
+                "or pass 3-D X of shape (n_samples, timesteps, n_features) whose features are "
+                "all observed at every step."
+            )
+
+
 def _column_order(estimator, X, layout, reset):
     """"newest_first" when a plain univariate X must be reversed to run oldest first."""
     wanted = getattr(estimator, "column_order", "oldest_first")
@@ -156,6 +187,7 @@ def _column_order(estimator, X, layout, reset):
                 "sequences), which always runs oldest first. Leave column_order='auto'."
             )
         return "oldest_first"
+    _refuse_columns_after_lags(X)
     if wanted == "auto":
         return "newest_first" if lags_run_newest_first(X) else "oldest_first"
     return wanted

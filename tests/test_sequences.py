@@ -123,3 +123,12 @@ def test_newest_first_is_refused_for_windows_that_state_their_layout():
     windows = WindowTransformer(window=3).fit_transform(X)
     with pytest.raises(ValueError, match="column_order='newest_first' is for plain 2-D lag"):
         PersistenceRegressor(column_order="newest_first").fit(windows, y)
+
+
+@pytest.mark.parametrize("newest_first, order", [(True, "newest first"), (False, "oldest first")])
+def test_lags_followed_by_other_columns_are_refused_not_read_as_time_steps(newest_first, order):
+    X, y = lag_matrix(newest_first)
+    exogenous = np.random.RandomState(2).normal(size=(len(X), 2))
+    with pytest.raises(ValueError, match=f"first 4 columns of X are lags of one series \\({order}"):
+        PersistenceRegressor().fit(np.hstack([X, exogenous]), y)
+    PersistenceRegressor().fit(X, y)  # the lags alone are fine
