@@ -50,11 +50,10 @@ def _target_labels(index, positions):
     if isinstance(index, pd.RangeIndex):
         extended = pd.RangeIndex(index.start, index.stop + beyond * index.step, index.step)
     elif freq is not None:
-        extended = index.append(index[-1:].shift(1, freq=freq).append(
-            [index[-1:].shift(k, freq=freq) for k in range(2, beyond + 1)]))
+        make = pd.period_range if isinstance(index, pd.PeriodIndex) else pd.date_range
+        extended = index.append(make(index[-1], periods=beyond + 1, freq=freq)[1:])
     else:
-        return index.take(np.where(positions < len(index), positions, -1), allow_fill=True,
-                          fill_value=None)
+        return pd.Series(index).reindex(positions).to_numpy()  # missing past the data
     return extended.take(positions)
 
 

@@ -164,3 +164,21 @@ def test_display_draws_truth_forecast_interval_and_refits():
     assert len(display.lines_["refits"].get_segments()) == 3  # one per fit
     with pytest.raises(ValueError, match="horizon=2 is not in the frame"):
         BacktestDisplay.from_backtest(frame, horizon=2)
+
+
+@pytest.mark.parametrize("index, beyond", [
+    (pd.period_range("2020-01", periods=30, freq="M"), pd.Period("2022-08", freq="M")),
+    (pd.date_range("2020-01-01", periods=30, freq="D"), pd.Timestamp("2020-02-01")),
+    (pd.RangeIndex(0, 90, 3), 93),
+    (pd.Index([3 * i for i in range(29)] + [100]), None),  # no frequency: unknown
+])
+def test_targets_past_the_data_follow_the_index_frequency(index, beyond):
+    X = pd.DataFrame({"v": np.arange(30.0)}, index=index)
+    Y = pd.DataFrame({"v[t+1]": np.arange(1.0, 31), "v[t+2]": np.arange(2.0, 32)}, index=index)
+    frame = backtest(PersistenceRegressor(), X, Y, initial=25)
+    # the last two origins, one and two steps ahead: rows 29 (the last), 30, 30, 31
+    assert frame["target"].iloc[-4] == index[-1]
+    if beyond is None:
+        assert pd.isna(frame["target"].iloc[-1])
+    else:
+        assert frame["target"].iloc[-1] == beyond
