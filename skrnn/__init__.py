@@ -19,6 +19,7 @@ _LAZY_NAMES = {
     "GRURegressor": "._recurrent",
     "LSTMRegressor": "._recurrent",
     "RNNRegressor": "._recurrent",
+    "PanelSplit": "._split",
     "PersistenceRegressor": "._baseline",
     "WindowTransformer": "._window",
 }
@@ -29,6 +30,7 @@ __all__ = [
     "GRURegressor",
     "InconsistentVersionWarning",
     "LSTMRegressor",
+    "PanelSplit",
     "PersistenceRegressor",
     "RNNRegressor",
     "WindowTransformer",
@@ -61,4 +63,5 @@ if TYPE_CHECKING:  # static analysers and IDEs see the names eagerly
     )
     from ._quantiles import predict_quantiles
     from ._recurrent import GRURegressor, LSTMRegressor, RNNRegressor
+    from ._split import PanelSplit
     from ._window import WindowTransformer

@@ -27,24 +27,62 @@ def standardisation(values):
     return mean, np.where(scale > 0, scale, 1.0)
 
 
-def ridge_on_windows(X, y, x_mean, x_scale, y_mean, y_scale, relative_alpha=1e-4):
+def flat_design(rows, n_covariates=0):
+    """Sequences ``(n, timesteps, features)`` as the linear anchor reads them: the windowed
+    features of every step, oldest first, then the covariates (repeated at every step in
+    the sequences) once, from the last step."""
+    n_windowed = rows.shape[2] - n_covariates
+    flat = rows[:, :, :n_windowed].reshape(len(rows), -1)
+    return np.hstack([flat, rows[:, -1, n_windowed:]]) if n_covariates else flat
+
+
+def normalised_windows(rows, n_covariates=0, eps=1e-8):
+    """Each window's windowed features minus their mean over the window, over their standard
+    deviation (instance normalisation, as RevIN); covariates unchanged. Also returns the means
+    and deviations, ``(n, features)`` each."""
+    n_windowed = rows.shape[2] - n_covariates
+    sequences = rows[:, :, :n_windowed]
+    mean = sequences.mean(axis=1)
+    std = np.sqrt(sequences.var(axis=1) + eps)
+    normalised = np.concatenate(
+        [(sequences - mean[:, None]) / std[:, None], rows[:, :, n_windowed:]], axis=2)
+    return normalised, mean, std
+
+
+def _chunks(X, y, x_mean, x_scale, y_mean, y_scale, n_covariates, per_window):
+    """Standardised windows and targets, one chunk at a time. With `per_window`
+    ``(feature, slope, intercept)`` (y in standardised units = slope * feature + intercept),
+    windows are normalised one by one and targets put in the units of their window's
+    `feature`: ``((y - intercept) / slope - mean) / std``."""
+    for start in range(0, len(X), _CHUNK):
+        rows = (np.asarray(X[start : start + _CHUNK], dtype=np.float64) - x_mean) / x_scale
+        target = (y[start : start + _CHUNK] - y_mean) / y_scale
+        if per_window is not None:
+            feature, slope, intercept = per_window
+            rows, mean, std = normalised_windows(rows, n_covariates)
+            target = ((target - intercept) / slope - mean[:, [feature]]) / std[:, [feature]]
+        yield rows, target
+
+
+def ridge_on_windows(X, y, x_mean, x_scale, y_mean, y_scale, relative_alpha=1e-4,
+                     n_covariates=0, per_window=None):
     """Ridge coefficients of standardised y on standardised flattened windows.
 
     `X` is ``(n, timesteps, features)``, possibly a strided view; it is read in chunks, so no
     ``n x timesteps x features`` copy is made. The penalty is `relative_alpha` times the mean
     eigenvalue of ``X'X``, so it does not depend on the window length or on the units. Returns
-    ``kernel`` of shape ``(timesteps * features, n_outputs)`` and ``bias`` of shape
-    ``(n_outputs,)``, both in standardised units.
+    ``kernel`` of shape ``(width, n_outputs)`` and ``bias`` of shape ``(n_outputs,)``, both in
+    standardised units, where `width` is that of :func:`flat_design`.
     """
     n, timesteps, n_features = X.shape
-    width = timesteps * n_features
+    width = timesteps * (n_features - n_covariates) + n_covariates
     gram = np.zeros((width + 1, width + 1))
     cross = np.zeros((width + 1, y.shape[1]))
-    for start in range(0, n, _CHUNK):
-        rows = (np.asarray(X[start : start + _CHUNK], dtype=np.float64) - x_mean) / x_scale
-        design = np.hstack([rows.reshape(len(rows), width), np.ones((len(rows), 1))])
+    for rows, target in _chunks(X, y, x_mean, x_scale, y_mean, y_scale, n_covariates,
+                                per_window):
+        design = np.hstack([flat_design(rows, n_covariates), np.ones((len(rows), 1))])
         gram += design.T @ design
-        cross += design.T @ ((y[start : start + _CHUNK] - y_mean) / y_scale)
+        cross += design.T @ target
     penalty = relative_alpha * np.trace(gram[:width, :width]) / width
     gram[np.arange(width), np.arange(width)] += max(penalty, 1e-12)
     solution = np.linalg.lstsq(gram, cross, rcond=None)[0]
@@ -63,6 +101,10 @@ def next_value_map(last, y, *, max_lag=64):
     slopes, intercepts = [], []
     for column in y.T:
         found = _exact_affine_lag(last, column, max_lag)
+        if found is None and np.isin(column, last).mean() >= 0.9:
+            # A panel in no lag order (series of different lengths, sorted by date): y's
+            # values are the feature's own values, unscaled.
+            found = (1.0, 0.0)
         if found is None:
             return None
         slopes.append(found[0])
@@ -70,15 +112,23 @@ def next_value_map(last, y, *, max_lag=64):
     return np.asarray(slopes), np.asarray(intercepts)
 
 
-def _exact_affine_lag(last, target, max_lag):
+def _exact_affine_lag(last, target, max_lag, share=0.9):
+    """The exact affine map at the first lag where it holds for `share` of the row pairs
+    (not all: in a panel of series stacked one after another, pairs that straddle two series
+    break it), fitted on the pairs where it holds; None if no lag has one."""
     scale = max(np.ptp(target), 1e-300)
     # At least 5 pairs per lag, so that two or three points cannot fit "exactly" by chance.
     for lag in range(1, min(max_lag, len(last) - 5) + 1):
         source, aligned = last[lag:], target[:-lag]
         if np.ptp(source) == 0:
             continue
-        slope, intercept = np.polyfit(source, aligned, 1)
-        if np.max(np.abs(slope * source + intercept - aligned)) <= 1e-6 * scale:
+        steps = np.diff(source)
+        moving = np.abs(steps) > 0
+        slope = np.median(np.diff(aligned)[moving] / steps[moving])
+        intercept = np.median(aligned - slope * source)
+        exact = np.abs(slope * source + intercept - aligned) <= 1e-6 * scale
+        if exact.mean() >= share and np.ptp(source[exact]) > 0:
+            slope, intercept = np.polyfit(source[exact], aligned[exact], 1)
             if abs(slope - 1) <= 1e-9 and abs(intercept) <= 1e-9 * scale:
                 return 1.0, 0.0  # the same units: the last value itself, without float noise
             return slope, intercept
@@ -97,28 +147,35 @@ def last_value_map(last, y, feature, *, x_mean, x_scale, y_mean, y_scale):
     return kernel, bias
 
 
-def validation_error(name, weights, X, y, feature, *, x_mean, x_scale, y_mean, y_scale):
-    """Mean squared error of an anchor on rows it was not fitted on, in standardised units."""
+def validation_error(name, weights, X, y, feature, *, x_mean, x_scale, y_mean, y_scale,
+                     n_covariates=0, per_window=None):
+    """Mean squared error of an anchor on rows it was not fitted on, in the units it forecasts
+    (standardised y; with `per_window`, those of each window's normalised `feature`)."""
     kernel, bias = weights
     squared = 0.0
-    for start in range(0, len(X), _CHUNK):  # windows are read in chunks, never copied whole
-        rows = (np.asarray(X[start : start + _CHUNK], dtype=np.float64) - x_mean) / x_scale
+    for rows, target in _chunks(X, y, x_mean, x_scale, y_mean, y_scale, n_covariates,
+                                per_window):  # in chunks, never copied whole
         if name == "linear":
-            prediction = rows.reshape(len(rows), -1) @ kernel + bias
+            prediction = flat_design(rows, n_covariates) @ kernel + bias
         else:
             prediction = rows[:, -1, feature : feature + 1] * kernel + bias
-        squared += float(np.sum((prediction - (y[start : start + _CHUNK] - y_mean) / y_scale) ** 2))
+        squared += float(np.sum((prediction - target) ** 2))
     return squared / y.size
 
 
-def fit_anchor(name, X, y, feature, **stats):
-    """Kernel and bias of the anchor `name` ("linear" or "last"), in standardised units."""
+def fit_anchor(name, X, y, feature, n_covariates=0, per_window=None, **stats):
+    """Kernel and bias of the anchor `name` ("linear" or "last"), in standardised units (with
+    `per_window`, in those of each window's normalised `feature`, where "last" is the
+    window's last value itself)."""
     if name == "linear":
-        return ridge_on_windows(X, y, **stats)
+        return ridge_on_windows(X, y, n_covariates=n_covariates, per_window=per_window, **stats)
+    if per_window is not None:
+        return np.ones(y.shape[1]), np.zeros(y.shape[1])
     return last_value_map(X[:, -1, feature], y, feature, **stats)
 
 
-def choose_anchor(X, y, feature, *, n_blocks=3, fraction=0.3, **stats):
+def choose_anchor(X, y, feature, *, n_blocks=3, fraction=0.3, n_covariates=0, per_window=None,
+                  **stats):
     """The anchor that forecasts the end of the training rows better, by rolling origins.
 
     The last `fraction` of the rows is cut into `n_blocks` successive blocks; for each, both
@@ -133,7 +190,8 @@ def choose_anchor(X, y, feature, *, n_blocks=3, fraction=0.3, **stats):
     errors = {"linear": 0.0, "last": 0.0}
     for start, stop in zip(edges[:-1], edges[1:], strict=True):
         for name in errors:
-            weights = fit_anchor(name, X[:start], y[:start], feature, **stats)
+            part = dict(n_covariates=n_covariates, per_window=per_window, **stats)
+            weights = fit_anchor(name, X[:start], y[:start], feature, **part)
             errors[name] += validation_error(
-                name, weights, X[start:stop], y[start:stop], feature, **stats) * (stop - start)
+                name, weights, X[start:stop], y[start:stop], feature, **part) * (stop - start)
     return min(errors, key=errors.get)

@@ -6,6 +6,7 @@ caps scikit-learn below the next release that has not been tried.
 """
 
 from sklearn.base import _fit_context
+from sklearn.model_selection._split import _build_repr
 from sklearn.utils import _safe_indexing
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import _check_feature_names_in, _num_samples
@@ -14,6 +15,7 @@ __all__ = [
     "HasMethods",
     "Interval",
     "StrOptions",
+    "_build_repr",
     "_check_feature_names_in",
     "_fit_context",
     "_num_samples",

@@ -58,6 +58,63 @@ class SinceLast(keras.layers.Layer):
 
 
 @keras.saving.register_keras_serializable(package="skrnn")
+class SplitCovariates(keras.layers.Layer):
+    """The windowed features of every step, and the covariates once (from the last step; the
+    input repeats them at every step, see :func:`skrnn._sequences.check_sequences`)."""
+
+    def __init__(self, n_covariates, **kwargs):
+        super().__init__(**kwargs)
+        self.n_covariates = n_covariates
+
+    def call(self, sequences):
+        return sequences[:, :, : -self.n_covariates], sequences[:, -1, -self.n_covariates :]
+
+    def get_config(self):
+        return {**super().get_config(), "n_covariates": self.n_covariates}
+
+
+@keras.saving.register_keras_serializable(package="skrnn")
+class WindowNorm(keras.layers.Layer):
+    """Instance normalisation (RevIN, Kim et al. 2022): each feature of a window minus its mean
+    over the window, over its standard deviation; also returns the mean and deviation of
+    `feature`, with which :class:`FromWindowUnits` maps the forecast back."""
+
+    def __init__(self, feature, eps=1e-8, **kwargs):
+        super().__init__(**kwargs)
+        self.feature, self.eps = feature, eps
+
+    def call(self, sequences):
+        ops = keras.ops
+        mean = ops.mean(sequences, axis=1, keepdims=True)
+        std = ops.sqrt(ops.var(sequences, axis=1, keepdims=True) + self.eps)
+        level = mean[:, 0, self.feature : self.feature + 1]
+        spread = std[:, 0, self.feature : self.feature + 1]
+        return (sequences - mean) / std, level, spread
+
+    def get_config(self):
+        return {**super().get_config(), "feature": self.feature, "eps": self.eps}
+
+
+@keras.saving.register_keras_serializable(package="skrnn")
+class FromWindowUnits(keras.layers.Layer):
+    """Forecasts in units of the window's normalised feature back to standardised y:
+    ``slope * (level + spread * forecast) + intercept``, per output column."""
+
+    def __init__(self, slope, intercept, **kwargs):
+        super().__init__(**kwargs)
+        self.slope, self.intercept = [float(v) for v in slope], [float(v) for v in intercept]
+
+    def call(self, inputs):
+        forecast, level, spread = inputs
+        slope = keras.ops.convert_to_tensor(self.slope, dtype=forecast.dtype)
+        intercept = keras.ops.convert_to_tensor(self.intercept, dtype=forecast.dtype)
+        return slope * (level + spread * forecast) + intercept
+
+    def get_config(self):
+        return {**super().get_config(), "slope": self.slope, "intercept": self.intercept}
+
+
+@keras.saving.register_keras_serializable(package="skrnn")
 class LastValue(keras.layers.Layer):
     """The last time step's value of one feature, repeated for each output (a named class,
     unlike a Lambda, reloads in Keras' safe mode)."""
@@ -192,17 +249,19 @@ class PickledModel:
         self.model = model
 
 
-def _anchor_layer(architecture, standardised, n_outputs):
+def _anchor_layer(architecture, sequences, covariates, n_outputs):
     """The closed-form anchor on standardised inputs, frozen: the network only corrects it."""
     if architecture.anchor == "linear":
         kernel, bias = architecture.anchor_kernel, architecture.anchor_bias
-        flat = keras.layers.Flatten()(standardised)
+        flat = keras.layers.Flatten()(sequences)
+        if covariates is not None:
+            flat = keras.layers.Concatenate()([flat, covariates])
         return keras.layers.Dense(
             n_outputs, trainable=False, name="linear_anchor",
             kernel_initializer=keras.initializers.Constant(kernel.tolist()),
             bias_initializer=keras.initializers.Constant(bias.tolist()),
         )(flat)
-    last = LastValue(architecture.anchor_feature, n_outputs)(standardised)
+    last = LastValue(architecture.anchor_feature, n_outputs)(sequences)
     return Affine(architecture.anchor_kernel, architecture.anchor_bias, name="last_anchor")(last)
 
 
@@ -211,10 +270,11 @@ def _seed_stride(architecture):
     return 4 * (len(architecture.units) + len(architecture.dense_units)) + 1
 
 
-def _one_network(architecture, standardised, anchor, n_outputs, seed):
-    """Recurrent layers, hidden Dense layers and output of one network, seeded from `seed`."""
+def _one_network(architecture, sequences, covariates, anchor, n_outputs, seed):
+    """Recurrent layers, hidden Dense layers and output of one network, seeded from `seed`;
+    covariates join the recurrent layers' output, before the Dense layers."""
     seeds = iter(range(seed, seed + _seed_stride(architecture)))
-    hidden = SinceLast()(standardised) if architecture.anchor else standardised
+    hidden = SinceLast()(sequences) if architecture.anchor else sequences
     for depth, n_units in enumerate(architecture.units):
         hidden = _CELLS[architecture.cell](
             n_units,
@@ -225,6 +285,8 @@ def _one_network(architecture, standardised, anchor, n_outputs, seed):
         )(hidden)
         if architecture.dropout:
             hidden = keras.layers.Dropout(architecture.dropout, seed=next(seeds))(hidden)
+    if covariates is not None:
+        hidden = keras.layers.Concatenate()([hidden, covariates])
     for n_units in architecture.dense_units:
         hidden = keras.layers.Dense(
             n_units,
@@ -259,15 +321,26 @@ def build_network(meta, compile_kwargs, *, architecture, seed):
     timesteps, n_features = meta["X_shape_"][1:]
     n_outputs = meta["n_outputs_"]
     inputs = keras.Input(shape=(timesteps, n_features))
-    standardised = Affine(1 / architecture.x_scale, -architecture.x_mean / architecture.x_scale,
-                          name="standardise")(inputs)
+    sequences = Affine(1 / architecture.x_scale, -architecture.x_mean / architecture.x_scale,
+                       name="standardise")(inputs)
+    covariates = None
+    if architecture.n_covariates:
+        sequences, covariates = SplitCovariates(architecture.n_covariates)(sequences)
+    if architecture.window_map is not None:
+        sequences, level, spread = WindowNorm(architecture.anchor_feature)(sequences)
     anchor = None
     if architecture.anchor is not None:
-        anchor = _anchor_layer(architecture, standardised, n_outputs)
+        anchor = _anchor_layer(architecture, sequences, covariates, n_outputs)
     stride = _seed_stride(architecture)
-    networks = [_one_network(architecture, standardised, anchor, n_outputs, seed + k * stride)
-                for k in range(architecture.n_networks)]
+    networks = [
+        _one_network(architecture, sequences, covariates, anchor, n_outputs, seed + k * stride)
+        for k in range(architecture.n_networks)]
     outputs = networks[0] if len(networks) == 1 else keras.layers.Concatenate()(networks)
+    if architecture.window_map is not None:
+        columns = max(len(architecture.quantiles), 1)
+        slope, intercept = (np.tile(np.repeat(v, columns), architecture.n_networks)
+                            for v in architecture.window_map)
+        outputs = FromWindowUnits(slope, intercept)([outputs, level, spread])
     model = keras.Model(inputs, outputs)
     model.compile(**compile_kwargs, steps_per_execution=_steps_per_execution())
     return model

@@ -23,7 +23,11 @@ class Architecture:
     units — a ``(timesteps * features, n_outputs)`` kernel and a bias for ``"linear"``, a
     per-output slope and intercept on the last value of `anchor_feature` for ``"last"``.
     With `quantiles`, the network forecasts those levels; `spread` (the anchor's error, in
-    standardised units) sets their untrained width.
+    standardised units) sets their untrained width. The last `n_covariates` features are
+    covariates. With `window_map` ``(slope, intercept)``, standardised y of each output is
+    ``slope * anchor_feature + intercept``: each window is normalised on its own, the anchor
+    and network work in the units of its normalised `anchor_feature`, and the forecast is
+    mapped back through its window's mean and deviation.
     """
 
     cell: str
@@ -41,6 +45,8 @@ class Architecture:
     quantiles: tuple = ()
     spread: float = 1.0
     n_networks: int = 1
+    n_covariates: int = 0
+    window_map: tuple | None = None
 
 
 @dataclass(frozen=True)
@@ -91,6 +97,7 @@ class _RecurrentRegressor(SequenceRegressor):
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "n_networks": [Interval(Integral, 1, None, closed="left")],
         "anchor": [StrOptions({"auto", "linear", "last"}), None],
+        "normalization": [StrOptions({"global", "window"})],
         "target_feature": [Interval(Integral, 0, None, closed="left")],
         "column_order": [StrOptions({"auto", "oldest_first", "newest_first"})],
         "optimizer": [StrOptions({"adam", "adamw", "nadam", "rmsprop", "sgd", "adagrad"})],
@@ -115,6 +122,7 @@ class _RecurrentRegressor(SequenceRegressor):
         dropout=0.0,
         n_networks=1,
         anchor="auto",
+        normalization="global",
         target_feature=0,
         column_order="auto",
         optimizer="adam",
@@ -135,6 +143,7 @@ class _RecurrentRegressor(SequenceRegressor):
         self.dropout = dropout
         self.n_networks = n_networks
         self.anchor = anchor
+        self.normalization = normalization
         self.target_feature = target_feature
         self.column_order = column_order
         self.optimizer = optimizer
@@ -153,7 +162,7 @@ class _RecurrentRegressor(SequenceRegressor):
     def _fit_sequences(self, X, y):
         units = _check_layer_sizes(self.units, "units", allow_empty=False)
         dense_units = _check_layer_sizes(self.dense_units, "dense_units", allow_empty=True)
-        if self.anchor in ("auto", "last"):
+        if self.anchor in ("auto", "last") or self.normalization == "window":
             self._check_target_feature()
         n_validation = int(self.validation_fraction * len(X)) if self.early_stopping else 0
         architecture = self._closed_form_part(X, y, units, dense_units)
@@ -186,23 +195,43 @@ class _RecurrentRegressor(SequenceRegressor):
         x_mean, x_scale = _anchor.standardisation(X[:, -1, :])  # the series, not its windows
         y_mean, y_scale = _anchor.standardisation(y)
         stats = dict(x_mean=x_mean, x_scale=x_scale, y_mean=y_mean, y_scale=y_scale)
+        feature, window_map = self.target_feature, None
+        if self.normalization == "window":
+            window_map = self._window_map(X, y, stats)
+        part = dict(n_covariates=self.n_covariates_,
+                    per_window=None if window_map is None else (feature, *window_map), **stats)
         chosen = self.anchor
         if chosen == "auto":
-            chosen = _anchor.choose_anchor(X, y, self.target_feature, **stats)
+            chosen = _anchor.choose_anchor(X, y, feature, **part)
         kernel, bias = (None, None) if chosen is None else _anchor.fit_anchor(
-            chosen, X, y, self.target_feature, **stats)
+            chosen, X, y, feature, **part)
         quantiles, spread = (), 1.0
         if self.loss == "quantile":
             quantiles = check_quantiles(self.quantiles)
             if chosen is not None:
                 spread = np.sqrt(_anchor.validation_error(
-                    chosen, (kernel, bias), X, y, self.target_feature, **stats))
+                    chosen, (kernel, bias), X, y, feature, **part))
         return Architecture(
             cell=self._cell, units=units, dense_units=dense_units, dropout=self.dropout,
-            anchor=chosen, anchor_feature=self.target_feature, anchor_kernel=kernel,
+            anchor=chosen, anchor_feature=feature, anchor_kernel=kernel,
             anchor_bias=bias, quantiles=quantiles, spread=float(spread),
-            n_networks=self.n_networks, **stats,
+            n_networks=self.n_networks, n_covariates=self.n_covariates_,
+            window_map=window_map, **stats,
         )
+
+    def _window_map(self, X, y, stats):
+        """Slope and intercept from `target_feature` to each column of y, standardised units:
+        with ``normalization="window"``, each forecast is made in its window's units."""
+        slope, intercept = _anchor.last_value_map(
+            X[:, -1, self.target_feature], y, self.target_feature, **stats)
+        if np.any(np.abs(slope) < 1e-6):
+            raise ValueError(
+                "normalization='window' forecasts in the units of each window's "
+                f"target_feature={self.target_feature}, but y does not follow that feature "
+                "(no affine relation between them in the training rows). Point "
+                "target_feature at the series y forecasts, or use normalization='global'."
+            )
+        return slope, intercept
 
     def _predict_sequences(self, X):
         from . import _network
@@ -300,8 +329,19 @@ _DOC = """Regressor with stacked {cell} layers that reads each sample as a seque
         untrained network is the anchor; with an anchor, the recurrent layers read each window
         relative to its last step. None: a plain network.
 
+    normalization : {{"global", "window"}}, default="global"
+        How the network scales what it reads. ``"global"``: X and y are standardised with
+        statistics of all training rows. ``"window"``: each window is also normalised by its
+        own mean and standard deviation (instance normalisation, RevIN, Kim et al. 2022, as
+        Darts' ``use_reversible_instance_norm``) and the forecast mapped back with those of
+        `target_feature`, so that series of very different levels and scales look alike to
+        the network: the choice for one global model over a panel of series (see
+        :ref:`global_models`). Needs y to be a later value of `target_feature` (up to an
+        affine scaling).
+
     target_feature : int, default=0
-        Feature (column of the original series) whose last value is the ``"last"`` anchor.
+        Feature (column of the original series) whose last value is the ``"last"`` anchor,
+        and whose window statistics map the forecast back with ``normalization="window"``.
         Ignored otherwise.
 
     column_order : {{"auto", "oldest_first", "newest_first"}}, default="auto"
@@ -376,6 +416,11 @@ _DOC = """Regressor with stacked {cell} layers that reads each sample as a seque
 
     n_outputs_ : int
         Number of target columns seen during ``fit``.
+
+    n_covariates_ : int
+        Number of covariate columns after the windows (known-future values, see
+        :ref:`covariates`), fed to the Dense layers beside the recurrent layers' output and
+        to the linear anchor.
 
     column_order_ : {{"oldest_first", "newest_first"}}
         How the columns of `X` were read at ``fit``; plain 2-D `X` at ``predict`` is read the

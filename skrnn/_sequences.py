@@ -33,10 +33,16 @@ _NAME = re.compile(r"^(?P<feature>.+)\[t(?:-(?P<lag>\d+))?\]$")
 
 @dataclass(frozen=True)
 class WindowLayout:
-    """Shape of one flattened window: ``window`` time steps of ``n_features`` features."""
+    """Shape of one flattened window: ``window`` time steps of ``n_features`` features, then
+    ``n_covariates`` columns that are not windowed (known-future covariates, read once)."""
 
     window: int
     n_features: int
+    n_covariates: int = 0
+
+    @property
+    def width(self):
+        return self.window * self.n_features + self.n_covariates
 
 
 class WindowedArray(np.ndarray):
@@ -54,9 +60,7 @@ class WindowedArray(np.ndarray):
 
     def __array_finalize__(self, obj):
         layout = getattr(obj, "window_layout", None)
-        if layout is not None and not (
-            self.ndim == 2 and self.shape[1] == layout.window * layout.n_features
-        ):
+        if layout is not None and not (self.ndim == 2 and self.shape[1] == layout.width):
             layout = None
         self.window_layout = layout
 
@@ -68,14 +72,29 @@ _recent = threading.local()
 
 
 def note_windows(windows):
-    """Remember the shape of multivariate windows just returned (see the module docstring)."""
-    layout = windows.window_layout
-    _recent.windows = (windows.shape, layout) if layout.n_features > 1 else None
+    """Remember the shape, layout and first and last rows of the windows just returned (see
+    the module docstring); two rows, so that nothing large is kept alive."""
+    ends = np.asarray(windows[[0, -1]]) if len(windows) else None
+    _recent.windows = (windows.shape, windows.window_layout, ends)
 
 
 def _refuse_lost_layout(X):
-    shape, layout = getattr(_recent, "windows", None) or ((), None)
-    if layout is not None and X.shape == shape:
+    shape, layout, ends = getattr(_recent, "windows", None) or ((), None, None)
+    if layout is None:
+        return
+    width = shape[1]
+    if (ends is not None and X.shape[0] == shape[0] and X.shape[1] > width
+            and np.array_equal(X[[0, -1], :width], ends)):
+        raise ValueError(
+            f"X is a plain array whose first {width} columns are the windows a "
+            f"WindowTransformer(window={layout.window}) just made, followed by "
+            f"{X.shape[1] - width} other columns (a ColumnTransformer or FeatureUnion "
+            "joined them), but nothing says where the windows end: they would all be read as "
+            "time steps of one series. Name the extra columns in WindowTransformer("
+            "covariates=...), or call set_output(transform='pandas') so that the window "
+            "column names carry the layout (the other columns must come after them)."
+        )
+    if layout.n_features > 1 and X.shape == shape:
         raise ValueError(
             f"X is a plain {X.shape[0]}x{X.shape[1]} array, the shape of the windows a "
             f"WindowTransformer(window={layout.window}) just made from {layout.n_features} "
@@ -99,20 +118,29 @@ def window_feature_names(feature_names, window):
 
 
 def layout_from_names(names):
-    """Recover the window layout from names made by :func:`window_feature_names`, else None."""
+    """Recover the window layout from names made by :func:`window_feature_names`, followed by
+    any covariate names (names that are not window names), else None."""
     if names is None or len(names) == 0:
         return None
     matches = [_NAME.match(str(name)) for name in names]
-    if not all(matches):
+    n_windowed = next((i for i, m in enumerate(matches) if not m), len(matches))
+    if any(matches[n_windowed:]):
+        raise ValueError(
+            "X's columns mix window columns (named like 'Close[t-1]') with other columns "
+            f"before them (first: {names[n_windowed]!r}). Put the window columns first: the "
+            "columns after them are read as covariates, fed to the network beside the windows."
+        )
+    if n_windowed == 0:
         return None
+    matches, windowed = matches[:n_windowed], np.asarray(names[:n_windowed], dtype=object)
     window = max(int(m["lag"] or 0) for m in matches) + 1
-    if len(names) % window:
+    if n_windowed % window:
         return None
-    n_features = len(names) // window
+    n_features = n_windowed // window
     features = [m["feature"] for m in matches[-n_features:]]
-    if not np.array_equal(np.asarray(names, dtype=object), window_feature_names(features, window)):
+    if not np.array_equal(windowed, window_feature_names(features, window)):
         return None
-    return WindowLayout(window, n_features)
+    return WindowLayout(window, n_features, len(names) - n_windowed)
 
 
 def _layout_of(X):
@@ -197,7 +225,11 @@ def check_sequences(estimator, X, y="no_validation", *, reset):
     """Validate regressor input and return X as ``(n_samples, timesteps, features)``.
 
     With `y` (at fit; None raises), returns ``(X, y)``. On `reset` the sequence shape is stored
-    as ``estimator.sequence_shape_``; otherwise input is checked against it.
+    as ``estimator.sequence_shape_`` and the number of covariate columns as
+    ``estimator.n_covariates_``; otherwise input is checked against them. Covariates (columns
+    after the windows, see :class:`WindowLayout`) come back as ``n_covariates_`` extra features
+    repeated at every time step, so that one array carries both; a regressor reads them from
+    the last step.
     """
     if isinstance(X, (list, tuple)):
         X = np.asarray(X)
@@ -211,24 +243,39 @@ def check_sequences(estimator, X, y="no_validation", *, reset):
         X = validate_data(estimator, X, **kwargs)
     else:
         X, y = validate_data(estimator, X, y, multi_output=True, y_numeric=True, **kwargs)
+    fitted = None if reset else WindowLayout(*estimator.sequence_shape_,
+                                             getattr(estimator, "n_covariates_", 0))
+    if layout is None and not (fitted is not None and X.shape[1] == fitted.width):
+        _refuse_lost_layout(X)
     order = _column_order(estimator, X, layout, reset)
     if reset:
         estimator.column_order_ = order
-    if layout is None and not reset and X.shape[1] == np.prod(estimator.sequence_shape_):
-        layout = WindowLayout(*estimator.sequence_shape_)
-    elif layout is None:
-        _refuse_lost_layout(X)
-        layout = WindowLayout(X.shape[1], 1)
+    if layout is None:
+        layout = fitted if fitted is not None and X.shape[1] == fitted.width else \
+            WindowLayout(X.shape[1], 1)
     if order == "newest_first" and layout.n_features == 1:
         X = X[:, ::-1]
     sequence_shape = (int(layout.window), int(layout.n_features))
     if reset:
         estimator.sequence_shape_ = sequence_shape
-    elif sequence_shape != estimator.sequence_shape_:
+        estimator.n_covariates_ = int(layout.n_covariates)
+    elif WindowLayout(*sequence_shape, layout.n_covariates) != fitted:
         raise ValueError(
-            f"X holds sequences of shape (timesteps, features)={sequence_shape}, but "
-            f"{type(estimator).__name__} was fitted on {estimator.sequence_shape_}. Use the "
-            "same window and the same feature columns at fit and predict."
+            f"X holds sequences of shape (timesteps, features)={sequence_shape} and "
+            f"{layout.n_covariates} covariate column(s), but {type(estimator).__name__} was "
+            f"fitted on {estimator.sequence_shape_} and {fitted.n_covariates}. Use the same "
+            "window, feature columns and covariates at fit and predict."
         )
-    X = X.reshape((X.shape[0], *sequence_shape))
+    X = _with_covariates(X, layout)
     return X if not fitting else (X, y)
+
+
+def _with_covariates(X, layout):
+    """2-D windows as 3-D sequences; covariate columns become features repeated at every step."""
+    n, steps = len(X), layout.window
+    sequences = X[:, : steps * layout.n_features].reshape(n, steps, layout.n_features)
+    if not layout.n_covariates:
+        return sequences
+    covariates = X[:, steps * layout.n_features :]
+    repeated = np.broadcast_to(covariates[:, None, :], (n, steps, layout.n_covariates))
+    return np.concatenate([sequences, repeated], axis=2)

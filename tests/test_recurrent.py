@@ -220,6 +220,7 @@ def test_networks_trained_together_equal_the_mean_of_networks_trained_alone(loss
     windows = WindowTransformer(window=6).fit_transform(X).reshape(-1, 6, 1)
     y = y.reshape(-1, 1)
     estimator = GRURegressor(**TINY, loss=loss, n_networks=3)
+    estimator.n_covariates_ = 0  # as fit would set it from these windows
     architecture = estimator._closed_form_part(windows, y, (4,), ())
     training = Training(optimizer="adam", learning_rate=0.01, loss=loss, epochs=3,
                         batch_size=32, shuffle=True, validation=0.0, patience=10, verbose=0)

@@ -2,10 +2,28 @@
 
 from numbers import Integral
 
+import numpy as np
 import pandas as pd
 
+CALENDAR = {
+    "dayofweek": range(7), "dayofmonth": range(1, 32), "month": range(1, 13),
+    "quarter": range(1, 5), "hour": range(24),
+}
 
-def make_supervised(frame, target="Close", *, horizon=1, features=None, multi_output=False):
+
+def _calendar_columns(dates, attributes, step):
+    """One-hot columns ``"<attribute>=<value>[t+<step>]"`` of the dates, every value of the
+    attribute's range present (so that every span has the same columns)."""
+    columns = {}
+    for attribute in attributes:
+        values = np.asarray(getattr(dates, "day" if attribute == "dayofmonth" else attribute))
+        for value in CALENDAR[attribute]:
+            columns[f"{attribute}={value}[t+{step}]"] = (values == value).astype(float)
+    return columns
+
+
+def make_supervised(frame, target="Close", *, horizon=1, features=None, multi_output=False,
+                    known=None, calendar=None):
     """Align features at time ``t`` with the target ``horizon`` rows later.
 
     Row ``t`` of `X` holds the features observed at ``t``; `y` holds ``target`` at
@@ -30,10 +48,23 @@ def make_supervised(frame, target="Close", *, horizon=1, features=None, multi_ou
         If True, `y` has one column per step ``t+1 .. t+horizon`` (direct multi-step
         forecasting); else only the value at ``t + horizon``.
 
+    known : list of str or None, default=None
+        Columns whose values are known in advance for the forecast time (a scheduled event,
+        a planned price): `X` gets each one's value at every forecast step, as
+        ``"<column>[t+h]"``. ``WindowTransformer(covariates="future")`` passes them to the
+        network beside the windows (see :ref:`covariates`).
+
+    calendar : list of str or None, default=None
+        Calendar features of the forecast date (the date of the row `y` is taken from, so
+        holidays and weekends of trading days are exact), one-hot, as
+        ``"<feature>=<value>[t+h]"``: any of ``"dayofweek"`` (0 = Monday), ``"dayofmonth"``,
+        ``"month"``, ``"quarter"``, ``"hour"``. Needs a DatetimeIndex or PeriodIndex.
+
     Returns
     -------
     X : pandas.DataFrame of shape (n_rows - horizon, n_features)
-        Features at time ``t``.
+        Features at time ``t``, then the `known` and `calendar` columns of the forecast
+        steps.
 
     y : pandas.Series or pandas.DataFrame
         Target at ``t + horizon`` (Series named ``"<target>[t+h]"``), or columns
@@ -47,13 +78,31 @@ def make_supervised(frame, target="Close", *, horizon=1, features=None, multi_ou
     >>> X, y = make_supervised(prices, "Close")
     >>> X["Close"].tolist(), y.tolist()
     ([1.0, 2.0, 3.0], [2.0, 3.0, 4.0])
+
+    With the weekday of the forecast date (a Friday's forecast is for Monday):
+
+    >>> days = pd.DataFrame({"Close": [1.0, 2.0, 3.0]},
+    ...                     index=pd.to_datetime(["2024-01-04", "2024-01-05", "2024-01-08"]))
+    >>> X, y = make_supervised(days, calendar=["dayofweek"])
+    >>> X.filter(like="dayofweek=0").columns.tolist(), X["dayofweek=0[t+1]"].tolist()
+    (['dayofweek=0[t+1]'], [0.0, 1.0])
     """
     if not isinstance(frame, pd.DataFrame):
         raise TypeError(f"frame must be a pandas DataFrame, got {type(frame).__name__}.")
     if not isinstance(horizon, Integral) or isinstance(horizon, bool) or horizon < 1:
         raise ValueError(f"horizon must be a positive int, got {horizon!r}.")
     features = [target] if features is None else list(features)
-    missing = [c for c in [target, *features] if c not in frame.columns]
+    known = [] if known is None else list(known)
+    calendar = [] if calendar is None else list(calendar)
+    unknown = [name for name in calendar if name not in CALENDAR]
+    if unknown:
+        raise ValueError(f"calendar features {unknown} are not among {list(CALENDAR)}.")
+    if calendar and not isinstance(frame.index, (pd.DatetimeIndex, pd.PeriodIndex)):
+        raise ValueError(
+            "calendar features need the frame's dates: give it a DatetimeIndex or PeriodIndex "
+            f"(it has a {type(frame.index).__name__})."
+        )
+    missing = [c for c in [target, *features, *known] if c not in frame.columns]
     if missing:
         raise ValueError(
             f"Columns {missing} are not in the frame; available: {list(frame.columns)}."
@@ -70,6 +119,12 @@ def make_supervised(frame, target="Close", *, horizon=1, features=None, multi_ou
     n = len(frame) - horizon
     X = frame[features].iloc[:n]
     steps = range(1, horizon + 1) if multi_output else [horizon]
+    future = {}
+    for h in steps:
+        future.update({f"{name}[t+{h}]": frame[name].to_numpy()[h : h + n] for name in known})
+        future.update(_calendar_columns(frame.index[h : h + n], calendar, h))
+    if future:
+        X = pd.concat([X, pd.DataFrame(future, index=X.index)], axis=1)
     columns = {f"{target}[t+{h}]": frame[target].to_numpy()[h : h + n] for h in steps}
     y = pd.DataFrame(columns, index=X.index)
     return X, y if multi_output else y.iloc[:, 0]
