@@ -313,6 +313,11 @@ def build_network(meta, compile_kwargs, *, architecture, seed):
     network is exactly the anchor. Every random draw (initial weights, dropout masks) is seeded
     from `seed`, so no global random state is needed for reproducibility.
 
+    The last ``n_covariates`` input features are covariates (repeated at every step by
+    :func:`skrnn._sequences.check_sequences`): split off once, they reach the linear anchor and
+    each network's Dense layers. With ``window_map``, each window is normalised on its own
+    (:class:`WindowNorm`) and the forecasts mapped back (:class:`FromWindowUnits`).
+
     With ``n_networks`` > 1, that many networks share the input and the frozen anchor but no
     weight; their outputs are concatenated, network after network, and trained together under
     :class:`PerNetwork`, so each network gets exactly the gradients it would get alone.

@@ -428,7 +428,8 @@ _DOC = """Regressor with stacked {cell} layers that reads each sample as a seque
 
     model_ : keras.Model
         The fitted Keras model: input ``(None, timesteps, features)``, one output per target
-        column. Save it with ``model_.save("network.keras")`` or inspect it with
+        column (with covariates, ``features + n_covariates_``, the covariates repeated at
+        every step). Save it with ``model_.save("network.keras")`` or inspect it with
         ``model_.summary()``.
 
     quantiles_ : ndarray of shape (n_quantiles,)
