@@ -14,11 +14,16 @@ all features of the oldest step first). A regressor reads the fold back from, in
    oldest first unless the regressor's ``column_order`` says or finds otherwise (skforecast
    passes its lags newest first: ``lag_1`` is the latest value).
 
-Rule 4 would silently misread multivariate windows whose record a step dropped (a scaler
-*after* the windows returns a plain array). To make that loud, :class:`~skrnn.WindowTransformer`
-notes, per thread, the shape of the multivariate windows it last returned; a plain array of
-exactly that shape is refused with the fixes. This note only ever raises an error, it never
-decides how an array is read.
+Rule 4 would silently misread multivariate windows, or windows followed by covariates, whose
+record a step dropped (a scaler *after* the windows, or a ``ColumnTransformer`` that joins the
+windows and other columns into a plain array). To make that loud,
+:class:`~skrnn.WindowTransformer` notes, per thread, the shape and the first and last rows of
+the windows it last returned; a plain array of exactly that shape (multivariate or with
+covariates), or one that starts with those windows and has more columns, is refused with the
+fixes. This note only ever raises an error, it never decides how an array is read.
+
+Covariates (known-future values, not windowed) follow the window columns; the layout counts
+them, and window column names followed by other names say the same.
 """
 
 import re
@@ -94,12 +99,13 @@ def _refuse_lost_layout(X):
             "covariates=...), or call set_output(transform='pandas') so that the window "
             "column names carry the layout (the other columns must come after them)."
         )
-    if layout.n_features > 1 and X.shape == shape:
+    if (layout.n_features > 1 or layout.n_covariates) and X.shape == shape:
         raise ValueError(
             f"X is a plain {X.shape[0]}x{X.shape[1]} array, the shape of the windows a "
             f"WindowTransformer(window={layout.window}) just made from {layout.n_features} "
-            "features, but it no longer says how its columns fold into "
-            f"({layout.window}, {layout.n_features}) time steps: a step after the "
+            f"feature(s) and {layout.n_covariates} covariate(s), but it no longer says how its "
+            f"columns fold into ({layout.window}, {layout.n_features}) time steps: a step "
+            "after the "
             "WindowTransformer dropped that record, and reading it as "
             f"{X.shape[1]} steps of one feature would be wrong. Put scalers before the "
             "WindowTransformer, or call set_output(transform='pandas') on the pipeline so the "

@@ -438,8 +438,6 @@ class WindowTransformer(VersionedPickleMixin, TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         ids, X, dates = _split_panel(X, self.series_id)
-        if self.series_id is None:
-            _time_index(dates)
         X = validate_data(self, X, reset=False, dtype=(np.float64, np.float32))
         windowed = X[:, self._windowed_columns()]
         if ids is None:

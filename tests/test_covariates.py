@@ -183,3 +183,13 @@ def test_make_supervised_refuses_calendar_without_dates_or_unknown_features():
         make_supervised(frame, calendar=["weekday"])
     with pytest.raises(ValueError, match="not in the frame"):
         make_supervised(frame, known=["holiday"])
+
+
+def test_a_scaler_after_windows_with_covariates_is_refused(tiny):
+    from sklearn.preprocessing import MinMaxScaler
+
+    X, y = holiday_series(60)
+    model = make_pipeline(WindowTransformer(4, covariates="future"), MinMaxScaler(),
+                          GRURegressor(**tiny))
+    with pytest.raises(ValueError, match=r"1 feature\(s\) and 1 covariate\(s\)"):
+        model.fit(X, y)
