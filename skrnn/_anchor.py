@@ -64,16 +64,6 @@ def _chunks(X, y, x_mean, x_scale, y_mean, y_scale, n_covariates, per_window):
         yield rows, target
 
 
-def window_targets(X, y, architecture):
-    """The targets of a network trained with ``normalization="window"``: each row's y in the
-    units of its window's normalised `anchor_feature` (see :func:`_chunks`)."""
-    stats = {name: getattr(architecture, name)
-             for name in ("x_mean", "x_scale", "y_mean", "y_scale")}
-    per_window = (architecture.anchor_feature, *architecture.window_map)
-    return np.concatenate([target for _, target in _chunks(
-        X, y, **stats, n_covariates=architecture.n_covariates, per_window=per_window)])
-
-
 def ridge_on_windows(X, y, x_mean, x_scale, y_mean, y_scale, relative_alpha=1e-4,
                      n_covariates=0, per_window=None):
     """Ridge coefficients of standardised y on standardised flattened windows.

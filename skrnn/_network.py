@@ -14,7 +14,7 @@ from collections import defaultdict
 
 import numpy as np
 
-from . import _anchor, _process
+from . import _process
 
 _first_tensorflow_import = "tensorflow" not in sys.modules
 import keras  # noqa: E402  (after noting whether TensorFlow was loaded before)
@@ -332,7 +332,7 @@ def build_network(meta, compile_kwargs, *, architecture, seed):
     if architecture.n_covariates:
         sequences, covariates = SplitCovariates(architecture.n_covariates)(sequences)
     if architecture.window_map is not None:
-        sequences, _, _ = WindowNorm(architecture.anchor_feature, name="window_norm")(sequences)
+        sequences, level, spread = WindowNorm(architecture.anchor_feature)(sequences)
     anchor = None
     if architecture.anchor is not None:
         anchor = _anchor_layer(architecture, sequences, covariates, n_outputs)
@@ -341,6 +341,11 @@ def build_network(meta, compile_kwargs, *, architecture, seed):
         _one_network(architecture, sequences, covariates, anchor, n_outputs, seed + k * stride)
         for k in range(architecture.n_networks)]
     outputs = networks[0] if len(networks) == 1 else keras.layers.Concatenate()(networks)
+    if architecture.window_map is not None:
+        columns = max(len(architecture.quantiles), 1)
+        slope, intercept = (np.tile(np.repeat(v, columns), architecture.n_networks)
+                            for v in architecture.window_map)
+        outputs = FromWindowUnits(slope, intercept)([outputs, level, spread])
     model = keras.Model(inputs, outputs)
     model.compile(**compile_kwargs, steps_per_execution=_steps_per_execution())
     return model
@@ -352,10 +357,6 @@ def _in_units_of_y(model, architecture, loss):
     outputs = model.output
     if architecture.n_networks > 1:
         outputs = MeanOfNetworks(architecture.n_networks)(outputs)
-    if architecture.window_map is not None:  # trained in window units: back to standardised y
-        _, level, spread = model.get_layer("window_norm").output
-        slope, intercept = (np.repeat(v, n_levels) for v in architecture.window_map)
-        outputs = FromWindowUnits(slope, intercept)([outputs, level, spread])
     outputs = Affine(np.repeat(architecture.y_scale, n_levels),
                      np.repeat(architecture.y_mean, n_levels), name="unstandardise")(outputs)
     raw = keras.Model(model.input, outputs)
@@ -505,10 +506,6 @@ def fit_network(X, y, *, architecture, training, seed, shuffle_seed=None):
         **{name: getattr(training, name) for name in passed_as_is},
     )
     y_standardised = (y - architecture.y_mean) / architecture.y_scale
-    if architecture.window_map is not None:
-        # Each window's target in its own units, so that every series weighs the same in the
-        # loss whatever its scale (in standardised y, the largest series would decide alone).
-        y_standardised = _anchor.window_targets(X, y, architecture)
     with _process.quiet_retracing(), _process.forget_all_reduce_gradients():
         wrapper.fit(X, y_standardised, seed=seed if shuffle_seed is None else shuffle_seed,
                     validation=training.validation,

@@ -26,8 +26,8 @@ class Architecture:
     standardised units) sets their untrained width. The last `n_covariates` features are
     covariates. With `window_map` ``(slope, intercept)``, standardised y of each output is
     ``slope * anchor_feature + intercept``: each window is normalised on its own, the anchor
-    and network work and train in the units of its normalised `anchor_feature`, and the
-    forecast is mapped back through its window's mean and deviation.
+    and network work in the units of its normalised `anchor_feature`, and the forecast is
+    mapped back through its window's mean and deviation.
     """
 
     cell: str
@@ -335,10 +335,9 @@ _DOC = """Regressor with stacked {cell} layers that reads each sample as a seque
         own mean and standard deviation (instance normalisation, RevIN, Kim et al. 2022, as
         Darts' ``use_reversible_instance_norm``) and the forecast mapped back with those of
         `target_feature`, so that series of very different levels and scales look alike to
-        the network; it also trains on each window's target in those units, so that every
-        series weighs the same in the loss. The choice for one global model over a panel of
-        series (see :ref:`global_models`). Needs y to be a later value of `target_feature`
-        (up to an affine scaling).
+        the network (the loss stays in y's units, as in Darts and neuralforecast). Meant for
+        one global model over a panel of series (see :ref:`global_models`). Needs y to be a
+        later value of `target_feature` (up to an affine scaling).
 
     target_feature : int, default=0
         Feature (column of the original series) whose last value is the ``"last"`` anchor,
@@ -440,8 +439,7 @@ _DOC = """Regressor with stacked {cell} layers that reads each sample as a seque
         The anchor the network corrects (the one ``"auto"`` chose).
 
     history_ : dict of str to list of float
-        Training loss (and ``val_loss`` with early stopping) per epoch, on standardised y
-        (with ``normalization="window"``, in each window's units).
+        Training loss (and ``val_loss`` with early stopping) per epoch, on standardised y.
 
     See Also
     --------
