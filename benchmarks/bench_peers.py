@@ -10,6 +10,7 @@ the same run.
 - skrnn: ``MinMaxScaler -> WindowTransformer(30) -> LSTMRegressor(units=50, dense_units=(),
   anchor=None, early_stopping=False)`` in ``TransformedTargetRegressor(MinMaxScaler)``, on the
   Keras backend named by ``KERAS_BACKEND`` (default TensorFlow); one ``predict`` for the span.
+  ``skrnn-torch`` and ``skrnn-jax``: the same on Keras' PyTorch and JAX backends.
 - Darts ``RNNModel(model="LSTM", hidden_dim=50, input_chunk_length=30, training_length=30)``
   (PyTorch, no hidden Dense layer), ``Scaler`` fitted on the training span;
   ``historical_forecasts(retrain=False, forecast_horizon=1)`` for the span.
@@ -19,9 +20,10 @@ the same run.
   with ``refit=False`` for the span. Its step-based training is the closest match, not the same.
 
 Peers are never dependencies of skrnn: run this in a virtual environment holding them
-(``pip install "torch==2.13.0+cpu" "darts[torch]" neuralforecast -e .``).
+(``pip install "torch==2.13.0+cpu" "darts[torch]" neuralforecast "jax[cpu]" -e .``).
 
-    python benchmarks/bench_peers.py [--systems skrnn,darts,neuralforecast] [--seeds 0,1,2]
+    python benchmarks/bench_peers.py [--systems skrnn,darts,neuralforecast,skrnn-torch,skrnn-jax]
+        [--seeds 0,1,2]
 """
 
 import argparse
@@ -132,7 +134,10 @@ def run_neuralforecast(seed):
     return imported, fits, predicted, result["LSTM"].to_numpy(), values[-TEST:]
 
 
-RUNNERS = {"skrnn": run_skrnn, "darts": run_darts, "neuralforecast": run_neuralforecast}
+RUNNERS = {"skrnn": run_skrnn, "darts": run_darts, "neuralforecast": run_neuralforecast,
+           "skrnn-torch": run_skrnn, "skrnn-jax": run_skrnn}
+# skrnn on another Keras backend: the same run in a process whose Keras starts on it.
+BACKENDS = {"skrnn-torch": "torch", "skrnn-jax": "jax"}
 
 
 def one_run(system, seed):
@@ -153,8 +158,11 @@ def main():
     rows = []
     for seed in args.seeds.split(","):
         for system in args.systems.split(","):
+            env = dict(os.environ)
+            if system in BACKENDS:
+                env["KERAS_BACKEND"] = BACKENDS[system]
             done = subprocess.run([sys.executable, __file__, "--run", system, seed],
-                                  capture_output=True, text=True, env=os.environ)
+                                  capture_output=True, text=True, env=env)
             if done.returncode:
                 sys.exit(f"{system} failed:\n{done.stderr[-3000:]}")
             row = json.loads(done.stdout.strip().splitlines()[-1])
@@ -167,7 +175,8 @@ def main():
     if "darts" in frame.index:
         frame["/ darts"] = frame["fit + predict"] / frame.loc["darts", "fit + predict"]
     backend = os.environ.get("KERAS_BACKEND", "tensorflow")
-    print(f"\nmedians over seeds, seconds (skrnn on Keras' {backend} backend); rmse in USD")
+    print(f"\nmedians over seeds, seconds (skrnn on Keras' {backend} backend, skrnn-torch and "
+          "skrnn-jax on those); rmse in USD")
     print(frame.round(3).to_string())
 
 
