@@ -10,7 +10,7 @@ from sklearn.linear_model import LinearRegression
 from sklearn.pipeline import make_pipeline
 
 from conftest import TINY_NETWORK
-from skrnn import GRURegressor, LSTMRegressor, PersistenceRegressor, WindowTransformer
+from skrnn import GRURegressor, PersistenceRegressor, WindowTransformer
 from skrnn.datasets import make_supervised
 
 
@@ -86,28 +86,29 @@ def test_missing_covariate_column_at_predict_is_refused_by_name(tiny):
 
 
 def test_a_network_uses_the_known_future_covariate():
-    # Measured (seed 0): RMSE 0.32 with the covariate, 1.29 without; the noise is 0.3.
-    X, y = holiday_series()
+    # Measured (seed 0): RMSE 0.28 with the covariate, 1.26 without; the noise is 0.3.
+    X, y = holiday_series(300)
     scores = {}
     for name, columns, covariates in [("with", ["x", "holiday[t+1]"], "future"),
                                       ("without", ["x"], None)]:
         model = make_pipeline(
             WindowTransformer(10, covariates=covariates),
             GRURegressor(units=(8,), dense_units=(), epochs=5, random_state=0))
-        model.fit(X[columns][:450], y[:450])
-        scores[name] = np.sqrt(np.mean((model.predict(X[columns][450:]) - y[450:]) ** 2))
+        model.fit(X[columns][:220], y[:220])
+        scores[name] = np.sqrt(np.mean((model.predict(X[columns][220:]) - y[220:]) ** 2))
     assert scores["with"] < 0.5 * scores["without"]
 
 
 def test_the_recurrent_network_alone_reads_covariates_in_its_head():
-    # No anchor: only the Dense head can carry the covariate's effect.
-    X, y = holiday_series()
+    # No anchor: only the Dense head can carry the covariate's effect. Measured (seed 0):
+    # RMSE 0.32 against 1.22 for the AR(1) forecast without the covariate.
+    X, y = holiday_series(300)
     model = make_pipeline(
         WindowTransformer(10, covariates="future"),
-        LSTMRegressor(units=(8,), dense_units=(8,), epochs=30, anchor=None, random_state=0))
-    model.fit(X[:450], y[:450])
-    rmse = np.sqrt(np.mean((model.predict(X[450:]) - y[450:]) ** 2))
-    without = np.sqrt(np.mean((0.5 * X["x"][450:] + 0.6 - y[450:]) ** 2))  # the best AR(1)
+        GRURegressor(units=(8,), dense_units=(8,), epochs=15, anchor=None, random_state=0))
+    model.fit(X[:220], y[:220])
+    rmse = np.sqrt(np.mean((model.predict(X[220:]) - y[220:]) ** 2))
+    without = np.sqrt(np.mean((0.5 * X["x"][220:] + 0.6 - y[220:]) ** 2))  # the best AR(1)
     assert rmse < 0.5 * without, (rmse, without)
 
 
