@@ -26,7 +26,8 @@ class SequenceRegressor(VersionedPickleMixin, RegressorMixin, BaseEstimator):
         Parameters
         ----------
         X : array-like of shape (n_samples, timesteps) or (n_samples, timesteps, n_features)
-            Windows in time order, e.g. from :class:`WindowTransformer`. 2-D input without a
+            Windows in time order, e.g. from :class:`WindowTransformer`, possibly followed by
+            covariate columns that its record or the column names mark. 2-D input without a
             window record or window column names is read as univariate sequences.
 
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)

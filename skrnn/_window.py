@@ -31,7 +31,15 @@ def _split_panel(X, series_id):
     """``(ids, X, dates)``: each row's series (None without `series_id`), X without an id
     column, and each row's date (None when X has no date index)."""
     if series_id is None:
-        return None, X, _time_index(getattr(X, "index", None))
+        index = getattr(X, "index", None)
+        if isinstance(index, pd.MultiIndex):
+            raise ValueError(
+                f"X has a MultiIndex (levels {list(index.names)}), the shape of a panel of "
+                "several series, but series_id=None reads it as one series: windows would "
+                "join the rows of different series. Pass series_id='<level naming the "
+                "series>', or reset the index for one series."
+            )
+        return None, X, _time_index(index)
     index, columns = getattr(X, "index", None), getattr(X, "columns", ())
     if isinstance(index, pd.MultiIndex) and series_id in index.names:
         ids = index.get_level_values(series_id)

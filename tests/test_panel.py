@@ -67,6 +67,8 @@ def test_panel_errors_name_the_series():
     transformer = WindowTransformer(3, series_id="series").fit(panel.xs("s0", drop_level=False))
     with pytest.raises(ValueError, match="series 's1', which was not seen in fit"):
         transformer.transform(panel)
+    with pytest.raises(ValueError, match="series_id=None reads it as one series"):
+        WindowTransformer(3).fit(panel)
     with pytest.raises(ValueError, match="series_id='ticker' names neither"):
         WindowTransformer(3, series_id="ticker").fit(panel)
     with pytest.raises(ValueError, match="names neither a column nor an index level"):
