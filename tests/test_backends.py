@@ -1,0 +1,48 @@
+"""skrnn on Keras' JAX backend (``pip install skrnn[jax]``).
+
+The suite runs on TensorFlow, Keras' default. A core of it (reproducibility, padded predicts,
+the anchors under every scaler, pickling, and the default networks learning a series) runs
+again here in a process where Keras runs on JAX.
+"""
+
+import importlib.util
+import os
+import pathlib
+import subprocess
+import sys
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+
+CORE_ON_JAX = [
+    "tests/test_recurrent.py::test_same_random_state_same_predictions_and_no_global_state_touched",
+    "tests/test_recurrent.py::test_a_row_predicts_the_same_alone_or_among_any_number_of_rows",
+    "tests/test_recurrent.py::test_default_networks_beat_persistence_on_a_learnable_series",
+    "tests/test_anchor.py::test_persistence_and_untrained_last_anchor_are_true_persistence_under_any_scalers",
+    "tests/test_anchor.py::test_untrained_linear_anchor_is_the_least_squares_fit_under_affine_scalers",
+    "tests/test_pickling.py::test_pickle_round_trip_gives_identical_predictions",
+]
+
+# Keras reads KERAS_BACKEND on import; the check keeps the run honest about where it ran.
+ON_JAX = """
+import sys
+import keras
+import pytest
+assert keras.backend.backend() == "jax", keras.backend.backend()
+sys.exit(pytest.main(sys.argv[1:]))
+"""
+
+
+def test_the_core_network_tests_pass_on_the_jax_backend():
+    if importlib.util.find_spec("jax") is None:
+        pytest.fail("JAX is a test dependency: pip install -e '.[test]' (it brings skrnn[jax]).")
+    result = subprocess.run(
+        [sys.executable, "-c", ON_JAX, "-q", "-p", "no:cacheprovider", *CORE_ON_JAX],
+        cwd=ROOT, env={**os.environ, "KERAS_BACKEND": "jax"},
+        capture_output=True, text=True, timeout=600,
+    )
+    summary = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    # every parametrisation ran: 3 cells + 1 + 1 + 4 scalings + 3 scalings + 1
+    assert summary.startswith("13 passed"), summary
