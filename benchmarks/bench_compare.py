@@ -2,10 +2,11 @@
 
 Each case study runs in a fresh process on the bundled MSFT closes with the same candidates
 and folds; the script prints the wall time of each, their ratio, and the table each printed
-(its test RMSE per model). ``--n-jobs 2`` is also timed for this checkout.
+(its test RMSE per model). ``--n-jobs 2`` is also timed for this checkout, and with
+``--jax`` this checkout runs again on Keras' JAX backend (the baseline stays on TensorFlow).
 
     git worktree add /tmp/v01 b4c4898   # v0.1
-    python benchmarks/bench_compare.py --baseline /tmp/v01
+    python benchmarks/bench_compare.py --baseline /tmp/v01 [--jax]
 """
 
 import argparse
@@ -19,8 +20,8 @@ from pathlib import Path
 HERE = Path(__file__).parents[1]
 
 
-def run(checkout, *options):
-    env = {**os.environ, "PYTHONPATH": str(checkout)}
+def run(checkout, *options, backend="tensorflow"):
+    env = {**os.environ, "PYTHONPATH": str(checkout), "KERAS_BACKEND": backend}
     with tempfile.TemporaryDirectory() as out:
         started = time.perf_counter()
         done = subprocess.run([sys.executable, "-m", "skrnn", "compare", "--out", out, *options],
@@ -34,6 +35,7 @@ def run(checkout, *options):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--baseline", required=True, help="checkout of the version to beat")
+    parser.add_argument("--jax", action="store_true", help="also this checkout on JAX")
     args = parser.parse_args()
     baseline, baseline_out = run(Path(args.baseline))
     current, current_out = run(HERE)
@@ -42,6 +44,12 @@ def main():
     print(f"skrnn compare, defaults: baseline {baseline:.1f} s, this checkout {current:.1f} s "
           f"({baseline / current:.2f}x faster), with --n-jobs 2 {parallel:.1f} s "
           f"({baseline / parallel:.2f}x faster)")
+    if args.jax:
+        on_jax, jax_out = run(HERE, backend="jax")
+        on_jax_parallel, _ = run(HERE, "--n-jobs", "2", backend="jax")
+        print(f"this checkout on JAX:\n{jax_out}")
+        print(f"on JAX: {on_jax:.1f} s ({baseline / on_jax:.2f}x faster than the baseline), "
+              f"with --n-jobs 2 {on_jax_parallel:.1f} s ({baseline / on_jax_parallel:.2f}x)")
 
 
 if __name__ == "__main__":

@@ -365,9 +365,8 @@ def _in_units_of_y(model, architecture, loss):
     return raw
 
 
-# Predict batch sizes: the smallest that holds the rows, else chunks of the largest. One row
-# padded to 8 takes 1.6 ms to predict, padded to 32 2.1 ms (bench_backtest.py's network).
-_PREDICT_SIZES = (8, 32, 256)
+_PREDICT_BATCH_SIZE = 256
+_SMALL_PREDICT = 32
 
 
 def _steps_per_execution():
@@ -520,11 +519,11 @@ def predict_network(model, X):
 
     ``Model.predict`` sets up a data pipeline on every call (about 0.07 s), which dominates
     per-row loops (recursive forecasts, backtests, skforecast, live use), so the compiled
-    model is called directly, ``predict_on_batch``, one chunk at a time: up to 8 rows padded to
-    8, up to 32 to 32, more in chunks of 256 (the last padded). At most three input shapes,
-    each traced once per model; on 20,000 rows this is as fast as ``Model.predict``.
+    model is called directly, ``predict_on_batch``, one chunk at a time: up to 32 rows padded
+    to 32, more in chunks of 256 (the last padded). Two input shapes, traced once per model;
+    on 20,000 rows this is as fast as ``Model.predict``.
     """
-    size = next((size for size in _PREDICT_SIZES if len(X) <= size), _PREDICT_SIZES[-1])
+    size = _SMALL_PREDICT if len(X) <= _SMALL_PREDICT else _PREDICT_BATCH_SIZE
     chunks = _Batches(X, batch_size=size, pad=True)
     with _process.quiet_retracing():
         outputs = [np.asarray(model.predict_on_batch(chunks[i][0])) for i in range(len(chunks))]
