@@ -3,7 +3,8 @@
 Each case study runs in a fresh process on the bundled MSFT closes with the same candidates
 and folds; the script prints the wall time of each, their ratio, and the table each printed
 (its test RMSE per model). ``--n-jobs 2`` is also timed for this checkout, and with
-``--jax`` this checkout runs again on Keras' JAX backend (the baseline stays on TensorFlow).
+``--jax`` this checkout runs again on Keras' JAX backend (the baseline stays on TensorFlow):
+with the compilation cache ``skrnn compare`` sets up on JAX, and without it.
 
     git worktree add /tmp/v01 b4c4898   # v0.1
     python benchmarks/bench_compare.py --baseline /tmp/v01 [--jax]
@@ -20,8 +21,8 @@ from pathlib import Path
 HERE = Path(__file__).parents[1]
 
 
-def run(checkout, *options, backend="tensorflow"):
-    env = {**os.environ, "PYTHONPATH": str(checkout), "KERAS_BACKEND": backend}
+def run(checkout, *options, backend="tensorflow", **variables):
+    env = {**os.environ, "PYTHONPATH": str(checkout), "KERAS_BACKEND": backend, **variables}
     with tempfile.TemporaryDirectory() as out:
         started = time.perf_counter()
         done = subprocess.run([sys.executable, "-m", "skrnn", "compare", "--out", out, *options],
@@ -47,9 +48,11 @@ def main():
     if args.jax:
         on_jax, jax_out = run(HERE, backend="jax")
         on_jax_parallel, _ = run(HERE, "--n-jobs", "2", backend="jax")
+        uncached, _ = run(HERE, backend="jax", JAX_COMPILATION_CACHE_DIR="")
         print(f"this checkout on JAX:\n{jax_out}")
         print(f"on JAX: {on_jax:.1f} s ({baseline / on_jax:.2f}x faster than the baseline), "
-              f"with --n-jobs 2 {on_jax_parallel:.1f} s ({baseline / on_jax_parallel:.2f}x)")
+              f"with --n-jobs 2 {on_jax_parallel:.1f} s ({baseline / on_jax_parallel:.2f}x), "
+              f"without the compilation cache {uncached:.1f} s ({baseline / uncached:.2f}x)")
 
 
 if __name__ == "__main__":
