@@ -10,7 +10,9 @@ the same run.
 - skrnn: ``MinMaxScaler -> WindowTransformer(30) -> LSTMRegressor(units=50, dense_units=(),
   anchor=None, early_stopping=False)`` in ``TransformedTargetRegressor(MinMaxScaler)``, on the
   Keras backend named by ``KERAS_BACKEND`` (default TensorFlow); one ``predict`` for the span.
-  ``skrnn-torch`` and ``skrnn-jax``: the same on Keras' PyTorch and JAX backends.
+  ``skrnn-torch`` and ``skrnn-jax``: the same on Keras' PyTorch and JAX backends;
+  ``skrnn-jax-cache``: on JAX with JAX's persistent compilation cache in a new folder per
+  process, so the second fit (as each later fold of a search) loads what the first compiled.
 - Darts ``RNNModel(model="LSTM", hidden_dim=50, input_chunk_length=30, training_length=30)``
   (PyTorch, no hidden Dense layer), ``Scaler`` fitted on the training span;
   ``historical_forecasts(retrain=False, forecast_horizon=1)`` for the span.
@@ -31,6 +33,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 
 import numpy as np
@@ -135,9 +138,11 @@ def run_neuralforecast(seed):
 
 
 RUNNERS = {"skrnn": run_skrnn, "darts": run_darts, "neuralforecast": run_neuralforecast,
-           "skrnn-torch": run_skrnn, "skrnn-jax": run_skrnn}
+           "skrnn-torch": run_skrnn, "skrnn-jax": run_skrnn, "skrnn-jax-cache": run_skrnn}
 # skrnn on another Keras backend: the same run in a process whose Keras starts on it.
-BACKENDS = {"skrnn-torch": "torch", "skrnn-jax": "jax"}
+BACKENDS = {"skrnn-torch": "torch", "skrnn-jax": "jax", "skrnn-jax-cache": "jax"}
+JAX_CACHE = {"JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS": "0",
+             "JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES": "-1"}
 
 
 def one_run(system, seed):
@@ -158,11 +163,14 @@ def main():
     rows = []
     for seed in args.seeds.split(","):
         for system in args.systems.split(","):
-            env = dict(os.environ)
+            env = {k: v for k, v in os.environ.items() if not k.startswith("JAX_")}
             if system in BACKENDS:
                 env["KERAS_BACKEND"] = BACKENDS[system]
-            done = subprocess.run([sys.executable, __file__, "--run", system, seed],
-                                  capture_output=True, text=True, env=env)
+            with tempfile.TemporaryDirectory() as cache:
+                if system == "skrnn-jax-cache":
+                    env.update(JAX_COMPILATION_CACHE_DIR=cache, **JAX_CACHE)
+                done = subprocess.run([sys.executable, __file__, "--run", system, seed],
+                                      capture_output=True, text=True, env=env)
             if done.returncode:
                 sys.exit(f"{system} failed:\n{done.stderr[-3000:]}")
             row = json.loads(done.stdout.strip().splitlines()[-1])

@@ -30,19 +30,38 @@ _CELLS = {
 }
 
 
+def _fixed_weight(layer, name, values):
+    """A frozen weight holding `values`. Weights, unlike constants in the traced program, keep
+    the program the same for every fit of one architecture (the folds of a search differ only
+    in their scalers and anchors), which lets JAX's compilation cache reuse it."""
+    return layer.add_weight(shape=(len(values),), name=name, trainable=False,
+                            initializer=keras.initializers.Constant(values))
+
+
+class _FixedValues(keras.layers.Layer):
+    """A layer whose frozen weights are copies of values in its config."""
+
+    def load_own_variables(self, store):
+        if not len(store.keys()):
+            return  # saved when the values were constants: the config has already set them
+        super().load_own_variables(store)
+
+
 @keras.saving.register_keras_serializable(package="skrnn")
-class Affine(keras.layers.Layer):
-    """``inputs * scale + shift`` with constants broadcast over the last axis (standardising
+class Affine(_FixedValues):
+    """``inputs * scale + shift`` with fixed values broadcast over the last axis (standardising
     and its inverse, saved with the model so that ``model_`` maps raw X to raw y)."""
 
     def __init__(self, scale, shift, **kwargs):
         super().__init__(**kwargs)
         self.scale, self.shift = [float(v) for v in scale], [float(v) for v in shift]
 
+    def build(self, input_shape):
+        self.scale_weight = _fixed_weight(self, "scale", self.scale)
+        self.shift_weight = _fixed_weight(self, "shift", self.shift)
+
     def call(self, inputs):
-        scale = keras.ops.convert_to_tensor(self.scale, dtype=inputs.dtype)
-        shift = keras.ops.convert_to_tensor(self.shift, dtype=inputs.dtype)
-        return inputs * scale + shift
+        return inputs * self.scale_weight + self.shift_weight
 
     def get_config(self):
         return {**super().get_config(), "scale": self.scale, "shift": self.shift}
@@ -96,7 +115,7 @@ class WindowNorm(keras.layers.Layer):
 
 
 @keras.saving.register_keras_serializable(package="skrnn")
-class FromWindowUnits(keras.layers.Layer):
+class FromWindowUnits(_FixedValues):
     """Forecasts in units of the window's normalised feature back to standardised y:
     ``slope * (level + spread * forecast) + intercept``, per output column."""
 
@@ -104,11 +123,13 @@ class FromWindowUnits(keras.layers.Layer):
         super().__init__(**kwargs)
         self.slope, self.intercept = [float(v) for v in slope], [float(v) for v in intercept]
 
+    def build(self, input_shape):
+        self.slope_weight = _fixed_weight(self, "slope", self.slope)
+        self.intercept_weight = _fixed_weight(self, "intercept", self.intercept)
+
     def call(self, inputs):
         forecast, level, spread = inputs
-        slope = keras.ops.convert_to_tensor(self.slope, dtype=forecast.dtype)
-        intercept = keras.ops.convert_to_tensor(self.intercept, dtype=forecast.dtype)
-        return slope * (level + spread * forecast) + intercept
+        return self.slope_weight * (level + spread * forecast) + self.intercept_weight
 
     def get_config(self):
         return {**super().get_config(), "slope": self.slope, "intercept": self.intercept}

@@ -2,7 +2,9 @@
 
 The suite runs on TensorFlow, Keras' default. A core of it (reproducibility, padded predicts,
 the anchors under every scaler, pickling, and the default networks learning a series) runs
-again here in a process where Keras runs on JAX.
+again here in a process where Keras runs on JAX, with JAX's persistent compilation cache on as
+the user guide advises: a second fit of the same network (the reproducibility test) then loads
+the first one's compiled program, and must still give the same predictions.
 """
 
 import importlib.util
@@ -35,15 +37,19 @@ sys.exit(pytest.main(sys.argv[1:]))
 """
 
 
-def test_the_core_network_tests_pass_on_the_jax_backend():
+def test_the_core_network_tests_pass_on_the_jax_backend(tmp_path):
     if importlib.util.find_spec("jax") is None:
         pytest.fail("JAX is a test dependency: pip install -e '.[test]' (it brings skrnn[jax]).")
+    cache = {"JAX_COMPILATION_CACHE_DIR": str(tmp_path),
+             "JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS": "0",
+             "JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES": "-1"}
     result = subprocess.run(
         [sys.executable, "-c", ON_JAX, "-q", "-p", "no:cacheprovider", *CORE_ON_JAX],
-        cwd=ROOT, env={**os.environ, "KERAS_BACKEND": "jax"},
+        cwd=ROOT, env={**os.environ, "KERAS_BACKEND": "jax", **cache},
         capture_output=True, text=True, timeout=600,
     )
     summary = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     # every parametrisation ran: 1 + 1 + 1 + 4 scalings + 3 scalings + 1
     assert summary.startswith("11 passed"), summary
+    assert any(tmp_path.iterdir()), "JAX wrote nothing to its compilation cache"

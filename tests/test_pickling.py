@@ -69,3 +69,12 @@ def test_pickle_round_trip_gives_identical_predictions():
     model.fit(X[:100], y[:100])
     again = pickle.loads(pickle.dumps(model))
     np.testing.assert_array_equal(again.predict(X[100:]), model.predict(X[100:]))
+
+
+def test_a_model_saved_when_its_fixed_values_were_constants_still_loads():
+    from skrnn._network import Affine
+
+    layer = Affine([2.0], [1.0])
+    layer.build((None, 1))
+    layer.load_own_variables({})  # such a file holds no variables for the layer
+    np.testing.assert_allclose(np.asarray(layer(np.ones((1, 1), "float32"))), [[3.0]])
