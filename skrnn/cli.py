@@ -1,8 +1,6 @@
 """The ``skrnn`` command: ``skrnn compare`` runs the stock-price case study end to end."""
 
 import argparse
-import contextlib
-import os
 import sys
 import tempfile
 import time
@@ -178,42 +176,16 @@ def compare(args):
     return result
 
 
-@contextlib.contextmanager
-def jax_compilation_cache():
-    """On Keras' JAX backend, a compilation cache for this run, unless the user set one.
-
-    XLA compiles each new network's training step (seconds); with JAX's persistent cache, the
-    later fits of the same architecture (the folds and refits of the search) load the compiled
-    program instead, with identical results. Set through JAX's environment variables, read when
-    JAX is imported, so that ``--n-jobs`` workers share it; the folder is removed afterwards.
-    """
-    if os.environ.get("KERAS_BACKEND") != "jax" or "JAX_COMPILATION_CACHE_DIR" in os.environ:
-        yield
-        return
-    with tempfile.TemporaryDirectory(prefix="skrnn-jax-cache-") as folder:
-        settings = {"JAX_COMPILATION_CACHE_DIR": folder,
-                    "JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS": "0",
-                    "JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES": "-1"}
-        added = {key: value for key, value in settings.items() if key not in os.environ}
-        os.environ.update(added)
-        try:
-            yield
-        finally:
-            for key in added:
-                del os.environ[key]
-
-
 def main(argv=None):
     """Entry point of the ``skrnn`` console script; returns the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        with jax_compilation_cache():  # before anything imports Keras, and with it JAX
-            if not args.debug:
-                from ._process import start_tensorflow_quietly
+        if not args.debug:
+            from ._process import start_tensorflow_quietly
 
-                start_tensorflow_quietly()
-            compare(args)
+            start_tensorflow_quietly()
+        compare(args)
     except (UsageError, ValueError, TypeError, OSError) as exc:
         if args.debug:
             raise

@@ -1,4 +1,3 @@
-import os
 import subprocess
 import sys
 
@@ -91,26 +90,3 @@ def test_python_dash_m_entry_point():
                             capture_output=True, text=True, check=True)
     assert "--quick" in result.stdout and "--ticker" in result.stdout
 
-
-@pytest.mark.parametrize("backend, user_folder", [("jax", None), ("jax", "mine"),
-                                                  ("tensorflow", None)])
-def test_a_jax_run_gets_a_compilation_cache_of_its_own(backend, user_folder, monkeypatch,
-                                                       tmp_path):
-    names = ("JAX_COMPILATION_CACHE_DIR", "JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS",
-             "JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES")
-    for name in names:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("KERAS_BACKEND", backend)
-    if user_folder:
-        monkeypatch.setenv("JAX_COMPILATION_CACHE_DIR", str(tmp_path / user_folder))
-    before = {name: os.environ.get(name) for name in names}
-    with cli.jax_compilation_cache():
-        during = {name: os.environ.get(name) for name in names}
-    after = {name: os.environ.get(name) for name in names}
-    assert after == before  # nothing left behind
-    if backend != "jax" or user_folder:
-        assert during == before  # the user's own settings, or none off JAX
-    else:
-        folder = during["JAX_COMPILATION_CACHE_DIR"]
-        assert folder and during["JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS"] == "0"
-        assert not os.path.exists(folder)  # removed after the run
