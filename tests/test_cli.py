@@ -89,4 +89,3 @@ def test_python_dash_m_entry_point():
     result = subprocess.run([sys.executable, "-m", "skrnn", "compare", "--help"],
                             capture_output=True, text=True, check=True)
     assert "--quick" in result.stdout and "--ticker" in result.stdout
-
