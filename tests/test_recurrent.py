@@ -247,3 +247,68 @@ def test_an_ensemble_pickles_and_is_searchable():
     search.fit(X, y)
     model = search.best_estimator_.set_params(lstmregressor__n_networks=2).fit(X, y)
     np.testing.assert_array_equal(pickle.loads(pickle.dumps(model)).predict(X), model.predict(X))
+
+
+def _kept_trainers():
+    from skrnn import _network
+
+    return list(vars(_network._trainers).get("models", {}).values())
+
+
+@pytest.mark.parametrize("cls, params", [
+    (LSTMRegressor, dict(early_stopping=True, validation_fraction=0.2)),
+    (GRURegressor, dict(loss="quantile", dropout=0.3)),
+    (RNNRegressor, dict(n_networks=2, normalization="window", anchor="last")),
+])
+def test_a_fit_reusing_a_traced_program_equals_an_independent_fit(cls, params):
+    # A second fit of the same architecture trains the model the first one traced; different
+    # data means different scalers, anchors and window maps, which must not be carried over.
+    from skrnn import _network
+
+    X, y = sine(200)
+    shifted = (3 * X + 10)[50:], (3 * y + 10)[50:]
+    make = lambda seed: make_pipeline(  # noqa: E731
+        WindowTransformer(window=6), cls(**dict(TINY, epochs=3, **params), random_state=seed))
+    _network._forget_trainers()
+    first = make(0).fit(X, y)
+    first_forecast = first.predict(X)
+    [trainer] = _kept_trainers()
+    reusing = make(1).fit(*shifted)
+    assert _kept_trainers() == [trainer]  # the same traced model trained the second fit
+    for fitted, trained in zip(reusing[-1].model_.trainable_variables,
+                               trainer.trainable_variables, strict=True):
+        np.testing.assert_array_equal(np.asarray(fitted), np.asarray(trained))
+    _network._forget_trainers()
+    independent = make(1).fit(*shifted)
+    assert _kept_trainers() != [trainer]
+    np.testing.assert_array_equal(reusing.predict(shifted[0]), independent.predict(shifted[0]))
+    assert reusing[-1].history_ == independent[-1].history_
+    # the first model kept its own weights, and no fitted model shares a variable with a trainer
+    np.testing.assert_array_equal(first.predict(X), first_forecast)
+    trainer_variables = {id(v) for t in (trainer, *_kept_trainers()) for v in t.variables}
+    for model in (first, reusing, independent):
+        assert not trainer_variables & {id(v) for v in model[-1].model_.variables}
+
+
+def test_traced_programs_are_kept_per_thread_and_few():
+    from concurrent.futures import ThreadPoolExecutor
+
+    from skrnn import _network
+
+    X, y = sine(120)
+
+    def fit(window):
+        model = make_pipeline(WindowTransformer(window=window), GRURegressor(**TINY,
+                                                                             random_state=0))
+        return model.fit(X, y).predict(X), len(_kept_trainers())
+
+    alone = [fit(window)[0] for window in (4, 5)]
+    with ThreadPoolExecutor(2) as pool:  # each thread traces its own, concurrently
+        together = list(pool.map(fit, (4, 5)))
+    for forecast, (threaded, n_kept) in zip(alone, together, strict=True):
+        np.testing.assert_array_equal(threaded, forecast)
+        assert n_kept == 1
+    _network._forget_trainers()
+    for window in (4, 5, 6, 7):
+        fit(window)
+    assert len(_kept_trainers()) == _network._MAX_TRAINERS
