@@ -256,9 +256,11 @@ def _kept_trainers():
 
 
 @pytest.mark.parametrize("cls, params", [
-    (LSTMRegressor, dict(early_stopping=True, validation_fraction=0.2)),
-    (GRURegressor, dict(loss="quantile", dropout=0.3)),
-    (RNNRegressor, dict(n_networks=2, normalization="window", anchor="last")),
+    pytest.param(LSTMRegressor, dict(early_stopping=True, validation_fraction=0.2),
+                 id="lstm-early-stopping"),
+    pytest.param(GRURegressor, dict(loss="quantile", dropout=0.3), id="gru-quantile-dropout"),
+    pytest.param(RNNRegressor, dict(n_networks=2, normalization="window", anchor="last"),
+                 id="rnn-ensemble-window-norm"),
 ])
 def test_a_fit_reusing_a_traced_program_equals_an_independent_fit(cls, params):
     # A second fit of the same architecture trains the model the first one traced; different
