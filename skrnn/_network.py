@@ -436,58 +436,6 @@ class _Batches(keras.utils.PyDataset):
             self.rng.shuffle(self.order)
 
 
-# Up to this size (float32 windows), TensorFlow gets the windows as one tensor and cuts its
-# batches itself: a PyDataset hands every batch through a Python generator (a fit of the
-# reference LSTM took 6.2 s against 5.1 s); beyond it, windows stay views (constant memory).
-_IN_MEMORY_BYTES = 16 * 2**20
-
-
-def _in_memory(X):
-    return keras.backend.backend() == "tensorflow" and X.size * 4 <= _IN_MEMORY_BYTES
-
-
-def _training_batches(X, y, batch_size, shuffle_seed):
-    """Training batches for ``Model.fit``, shuffled every epoch by a private generator seeded
-    with `shuffle_seed` (None: in order), never TensorFlow's global seed.
-
-    Both kinds of batches give the same fit (tested). :class:`_Batches` is shuffled when made
-    and on every ``on_epoch_end``, which Keras also calls once before the first epoch; Keras
-    starts a new pass over the tensor batches for each epoch, and each pass takes the next
-    order of the same generator, shuffled once when made too.
-    """
-    rng = None if shuffle_seed is None else np.random.default_rng(shuffle_seed)
-    if not _in_memory(X):
-        return _Batches(X, y, batch_size=batch_size, rng=rng)
-    import tensorflow as tf
-
-    X, y = (tf.constant(np.asarray(a, np.float32)) for a in (X, y))
-    order = np.arange(len(X))
-    if rng is not None:
-        rng.shuffle(order)
-
-    def next_order():
-        if rng is not None:
-            rng.shuffle(order)
-        yield order.copy()
-
-    orders = tf.data.Dataset.from_generator(
-        next_order, output_signature=tf.TensorSpec((len(order),), tf.int64))
-    rows = orders.flat_map(lambda order: tf.data.Dataset.from_tensor_slices(order).batch(
-        batch_size))
-    rows = rows.apply(tf.data.experimental.assert_cardinality(math.ceil(len(order) / batch_size)))
-    return rows.map(lambda rows: (tf.gather(X, rows), tf.gather(y, rows))).prefetch(1)
-
-
-def _validation_batches(X, y, batch_size):
-    """Validation batches in order (see :func:`_training_batches`)."""
-    if not _in_memory(X):
-        return _Batches(X, y, batch_size=batch_size)
-    import tensorflow as tf
-
-    data = tuple(tf.constant(np.asarray(a, np.float32)) for a in (X, y))
-    return tf.data.Dataset.from_tensor_slices(data).batch(batch_size)
-
-
 class _KeepBest(keras.callbacks.Callback):
     """Early stopping that counts the untrained network as a candidate.
 
@@ -539,12 +487,12 @@ class _SequenceKerasRegressor(scikeras.wrappers.KerasRegressor):
         _copy_state(self.model_, trainer)
         n_validation = round(validation * len(X))
         n_train = len(X) - n_validation
-        train = _training_batches(X[:n_train], y[:n_train], self.batch_size,
-                                  seed if self.shuffle else None)
+        rng = np.random.default_rng(seed) if self.shuffle else None
+        train = _Batches(X[:n_train], y[:n_train], batch_size=self.batch_size, rng=rng)
         callbacks = []
         validation_data = None
         if n_validation:
-            validation_data = _validation_batches(X[n_train:], y[n_train:], self.batch_size)
+            validation_data = _Batches(X[n_train:], y[n_train:], batch_size=self.batch_size)
             initial_loss = float(trainer.evaluate(validation_data, verbose=0))
             callbacks.append(_KeepBest(initial_loss, patience))
         history = trainer.fit(

@@ -314,25 +314,3 @@ def test_traced_programs_are_kept_per_thread_and_few():
     for window in (4, 5, 6, 7):
         fit(window)
     assert len(_kept_trainers()) == _network._MAX_TRAINERS
-
-
-@pytest.mark.parametrize("params", [
-    pytest.param(dict(early_stopping=True, validation_fraction=0.2), id="shuffled-early-stopping"),
-    pytest.param(dict(shuffle=False), id="in-order"),
-])
-def test_windows_in_one_tensor_train_exactly_like_batches_cut_one_at_a_time(monkeypatch, params):
-    # Small data reaches TensorFlow as one tensor cut into batches there; large data as
-    # batches copied one at a time from the window views. The same fit either way.
-    from skrnn import _network
-
-    X, y = sine(200)
-    windows = WindowTransformer(window=6).fit_transform(X)
-    make = lambda: LSTMRegressor(**dict(TINY, epochs=4, **params), random_state=5)  # noqa: E731
-    assert _network._in_memory(windows)
-    as_tensor = make().fit(windows, y)
-    monkeypatch.setattr(_network, "_IN_MEMORY_BYTES", 0)
-    assert not _network._in_memory(windows)
-    one_at_a_time = make().fit(windows, y)
-    np.testing.assert_array_equal(as_tensor.predict(windows), one_at_a_time.predict(windows))
-    assert as_tensor.history_ == one_at_a_time.history_
-    assert len(set(as_tensor.history_["loss"])) == 4  # it trained
