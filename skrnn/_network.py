@@ -520,8 +520,8 @@ _trainers = threading.local()
 def _program(architecture, training, X, y):
     """What fixes a network's traced training program: everything but the values that enter
     it as weights (scalers, anchors, window maps: arrays, compared by shape) and `spread`
-    (an initial weight). A new field of :class:`skrnn._recurrent.Architecture` is part of it
-    by value unless it is an array."""
+    (an initial weight), plus Keras' global dtype settings. A new field of
+    :class:`skrnn._recurrent.Architecture` is part of it by value unless it is an array."""
 
     def shape_only(value):
         if isinstance(value, np.ndarray):
@@ -531,7 +531,8 @@ def _program(architecture, training, X, y):
     fixed = tuple((field.name, shape_only(getattr(architecture, field.name)))
                   for field in dataclasses.fields(architecture) if field.name != "spread")
     return (fixed, training.optimizer, training.learning_rate, training.loss,
-            training.batch_size, X.shape[1:], y.shape[1:])
+            training.batch_size, X.shape[1:], y.shape[1:],
+            keras.config.dtype_policy().name, keras.config.floatx())
 
 
 def _take_trainer(program):

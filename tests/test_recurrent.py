@@ -314,3 +314,25 @@ def test_traced_programs_are_kept_per_thread_and_few():
     for window in (4, 5, 6, 7):
         fit(window)
     assert len(_kept_trainers()) == _network._MAX_TRAINERS
+
+
+def test_a_changed_keras_dtype_policy_is_not_trained_under_the_old_one():
+    import keras
+
+    from skrnn import _network
+
+    X, y = sine(60)
+    make = lambda: make_pipeline(WindowTransformer(window=4), RNNRegressor(  # noqa: E731
+        **TINY, random_state=0))
+    _network._forget_trainers()
+    make().fit(X, y)
+    [float32_trainer] = _kept_trainers()
+    keras.config.set_dtype_policy("float64")
+    try:
+        model = make().fit(X, y)
+        trainers = _kept_trainers()
+    finally:
+        keras.config.set_dtype_policy("float32")
+    assert len(trainers) == 2 and trainers[0] is float32_trainer
+    assert trainers[1].compute_dtype == "float64"
+    assert model[-1].model_.compute_dtype == "float64"
