@@ -35,7 +35,7 @@ _CELLS = {
 def _fixed_weight(layer, name, values):
     """A frozen weight holding `values`. Weights, unlike constants in the traced program, keep
     the program the same for every fit of one architecture (the folds of a search differ only
-    in their scalers and anchors), which lets JAX's compilation cache reuse it."""
+    in their scalers and anchors), so that later fits reuse it (see :func:`_program`)."""
     return layer.add_weight(shape=(len(values),), name=name, trainable=False,
                             initializer=keras.initializers.Constant(values))
 
@@ -512,7 +512,8 @@ class _SequenceKerasRegressor(scikeras.wrappers.KerasRegressor):
 
 
 # Models already traced, per thread: a fit of the same program trains one of them instead of
-# tracing its own (0.5-2 s per fit on TensorFlow), then hands the state to its own model.
+# tracing its own (about 1.5 s of a default LSTM fit on TensorFlow), then hands the state to
+# its own model.
 _MAX_TRAINERS = 2
 _trainers = threading.local()
 
@@ -535,23 +536,28 @@ def _program(architecture, training, X, y):
             keras.config.dtype_policy().name, keras.config.floatx())
 
 
+def _kept():
+    """This thread's traced models by program, the one used last at the end."""
+    return vars(_trainers).setdefault("models", OrderedDict())
+
+
 def _take_trainer(program):
     """This thread's model traced for `program`, or None. Taken out while it trains: a fit
     that fails or is interrupted does not put it back."""
-    return vars(_trainers).setdefault("models", OrderedDict()).pop(program, None)
+    return _kept().pop(program, None)
 
 
 def _keep_trainer(program, trainer):
     """Keep `trainer` for the next fit of `program`, with the `_MAX_TRAINERS - 1` programs
     used last (the folds and the refit of one grid-search candidate follow one another)."""
-    kept = vars(_trainers).setdefault("models", OrderedDict())
+    kept = _kept()
     kept[program] = trainer
     while len(kept) > _MAX_TRAINERS:
         kept.popitem(last=False)
 
 
 def _forget_trainers():
-    vars(_trainers).pop("models", None)
+    _kept().clear()
 
 
 def _state(model):

@@ -252,7 +252,7 @@ def test_an_ensemble_pickles_and_is_searchable():
 def _kept_trainers():
     from skrnn import _network
 
-    return list(vars(_network._trainers).get("models", {}).values())
+    return list(_network._kept().values())
 
 
 @pytest.mark.parametrize("cls, params", [
