@@ -1,11 +1,12 @@
 """skrnn on Keras' JAX backend (``pip install skrnn[jax]``).
 
 The suite runs on TensorFlow, Keras' default. A core of it (reproducibility, padded predicts,
-a fit reusing a compiled training program, the anchors under every scaler, pickling, and the
-default networks learning a series) runs again here in a process where Keras runs on JAX, with
-JAX's persistent compilation cache on as the user guide advises: the reuse test's independent
-fit, made after the kept programs are forgotten, then loads the first fit's program from the
-cache, and must still equal the fit that reused it in memory.
+a fit reusing a compiled training program, training on batches padded to one shape, the
+anchors under every scaler, pickling, and the default networks learning a series) runs again
+here in a process where Keras runs on JAX, with JAX's persistent compilation cache on as the
+user guide advises: the reuse test's independent fit, made after the kept programs are
+forgotten, then loads the first fit's program from the cache, and must still equal the fit
+that reused it in memory.
 """
 
 import importlib.util
@@ -24,6 +25,8 @@ CORE_ON_JAX = [
     "tests/test_recurrent.py::test_a_row_predicts_the_same_alone_or_among_any_number_of_rows",
     "tests/test_recurrent.py::test_a_fit_reusing_a_traced_program_equals_an_independent_fit"
     "[lstm-early-stopping]",
+    "tests/test_recurrent.py::test_padded_batches_train_and_validate_like_unpadded_ones",
+    "tests/test_recurrent.py::test_training_batches_have_one_shape_on_jax",
     "tests/test_recurrent.py::test_default_networks_beat_persistence_on_a_learnable_series",
     "tests/test_anchor.py::test_persistence_and_untrained_last_anchor_are_true_persistence_under_any_scalers",
     "tests/test_anchor.py::test_untrained_linear_anchor_is_the_least_squares_fit_under_affine_scalers",
@@ -53,6 +56,6 @@ def test_the_core_network_tests_pass_on_the_jax_backend(tmp_path):
     )
     summary = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    # every parametrisation ran: 1 + 1 + 1 + 1 + 4 scalings + 3 scalings + 1
-    assert summary.startswith("12 passed"), summary
+    # every parametrisation ran: 1 + 1 + 1 + 1 + 1 + 1 + 4 scalings + 3 scalings + 1
+    assert summary.startswith("14 passed"), summary
     assert any(tmp_path.iterdir()), "JAX wrote nothing to its compilation cache"

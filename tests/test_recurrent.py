@@ -336,3 +336,54 @@ def test_a_changed_keras_dtype_policy_is_not_trained_under_the_old_one():
     assert len(trainers) == 2 and trainers[0] is float32_trainer
     assert trainers[1].compute_dtype == "float64"
     assert model[-1].model_.compute_dtype == "float64"
+
+
+def test_padded_batches_train_and_validate_like_unpadded_ones():
+    # On JAX every batch is padded to one shape (XLA compiles a program per shape): the
+    # copies weigh nothing, a step descends the mean loss of its batch's own rows, and the
+    # validation loss is the mean over all rows, as without padding.
+    import keras
+
+    from skrnn._network import _Batches
+
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(21, 4, 1)), rng.normal(size=(21, 1))
+
+    def validated_then_trained(pad):
+        inputs = keras.Input((4, 1))
+        hidden = keras.layers.Dense(3, activation="tanh", kernel_initializer=keras.initializers
+                                    .GlorotUniform(seed=0))(keras.layers.Flatten()(inputs))
+        model = keras.Model(inputs, keras.layers.Dense(1, kernel_initializer=keras.initializers
+                                                       .GlorotUniform(seed=1))(hidden))
+        model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
+        validation = _Batches(X, y, batch_size=8, pad=pad, mean_over="span")
+        loss = model.evaluate(validation, verbose=0)
+        model.fit(_Batches(X, y, batch_size=8, pad=pad), epochs=2, shuffle=False, verbose=0)
+        return loss, model.get_weights()
+
+    (loss, weights), (padded_loss, padded_weights) = map(validated_then_trained, (False, True))
+    np.testing.assert_allclose(padded_loss, loss, rtol=1e-6)
+    for padded, unpadded in zip(padded_weights, weights, strict=True):
+        np.testing.assert_allclose(padded, unpadded, rtol=1e-5, atol=1e-6)
+    X_last, y_last, sample_weight = _Batches(X, y, batch_size=8, pad=True)[2]
+    assert X_last.shape == (8, 4, 1) and np.isfinite(X_last).all()
+    np.testing.assert_array_equal(X_last[5:], X_last[:3])  # copies of the batch's own rows
+    np.testing.assert_array_equal(sample_weight, np.float32([8 / 5] * 5 + [0] * 3))
+
+
+def test_training_batches_have_one_shape_on_jax(monkeypatch):
+    import keras
+
+    from skrnn import _network
+
+    sizes = set()
+    cut = _network._Batches.__getitem__
+    monkeypatch.setattr(_network._Batches, "__getitem__",
+                        lambda self, index: sizes.add(len(cut(self, index)[0])) or cut(self, index))
+    X, y = sine(60)
+    model = LSTMRegressor(**dict(TINY, batch_size=8, early_stopping=True), random_state=0)
+    model.fit(WindowTransformer(window=4).fit_transform(X), y)
+    if keras.backend.backend() == "jax":
+        assert sizes == {8}
+    else:  # unpadded, bit for bit as before: the last batches of training and validation
+        assert len(sizes) > 1 and max(sizes) == 8
