@@ -387,3 +387,30 @@ def test_training_batches_have_one_shape_on_jax(monkeypatch):
         assert sizes == {8}
     else:  # unpadded, bit for bit as before: the last batches of training and validation
         assert len(sizes) > 1 and max(sizes) == 8
+
+
+def test_a_compiled_predict_function_is_shared_only_where_weights_are_its_arguments():
+    # On JAX a model of an already compiled program predicts through the earlier model's
+    # compiled function, which takes the weights as arguments; TensorFlow's traced functions
+    # capture their model's variables, so each model has its own there.
+    import pickle
+
+    import keras
+
+    X, y = sine(120)
+    make = lambda: make_pipeline(WindowTransformer(window=5), GRURegressor(  # noqa: E731
+        **TINY, random_state=0))
+    first = make().fit(X, y)
+    first_forecast = first.predict(X)
+    second = make().fit(3 * X + 10, 3 * y + 10)
+    second_forecast = second.predict(X)
+    shared = first[-1].model_.predict_function is second[-1].model_.predict_function
+    assert shared == (keras.backend.backend() == "jax")
+    np.testing.assert_array_equal(first.predict(X), first_forecast)
+    # a copy compiles its own function, and predicts the same
+    np.testing.assert_array_equal(pickle.loads(pickle.dumps(second)).predict(X), second_forecast)
+    # the weights are the calling model's: with the first model's, the first's forecasts
+    windows = first[0].transform(X)
+    assert not np.allclose(second[-1].predict(windows), first[-1].predict(windows))
+    second[-1].model_.set_weights(first[-1].model_.get_weights())
+    np.testing.assert_array_equal(second[-1].predict(windows), first[-1].predict(windows))
