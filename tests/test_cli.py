@@ -1,3 +1,4 @@
+import os
 import subprocess
 import sys
 
@@ -19,6 +20,9 @@ def test_compare_writes_table_and_figures(tmp_path, capsys):
                      "--out", str(out)]) == 0
     printed = capsys.readouterr().out
     assert "[1/2] lstm" in printed and "persistence" in printed and "test_rmse" in printed
+    import keras
+
+    assert f"Keras on {keras.backend.backend()}" in printed
     assert sorted(p.name for p in out.iterdir()) == ["comparison.png", "forecast.png",
                                                      "results.csv"]
     for png in ("forecast.png", "comparison.png"):
@@ -89,3 +93,17 @@ def test_python_dash_m_entry_point():
     result = subprocess.run([sys.executable, "-m", "skrnn", "compare", "--help"],
                             capture_output=True, text=True, check=True)
     assert "--quick" in result.stdout and "--ticker" in result.stdout
+
+
+def test_backend_is_set_before_keras_starts_and_refused_after(tmp_path, capsys):
+    import keras
+
+    other = "jax" if keras.backend.backend() == "tensorflow" else "tensorflow"
+    assert cli.main(["compare", *TINY_ARGS, "--out", str(tmp_path), "--backend", other]) == 2
+    assert f"Keras already runs on {keras.backend.backend()}" in capsys.readouterr().err
+    env = {k: v for k, v in os.environ.items() if k != "KERAS_BACKEND"}
+    chosen = subprocess.run(
+        [sys.executable, "-c", "from skrnn.cli import _use_backend; _use_backend('jax'); "
+         "import keras; print(keras.backend.backend())"],
+        env=env, capture_output=True, text=True, timeout=300)
+    assert chosen.stdout.split()[-1:] == ["jax"], chosen.stderr[-2000:]
