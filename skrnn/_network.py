@@ -613,6 +613,11 @@ def _copy_state(source, target):
         target_variable.assign(source_variable.value)
 
 
+def backend_name():
+    """The Keras backend the networks run on: "tensorflow", "jax" or "torch"."""
+    return keras.backend.backend()
+
+
 def warm_up():
     """Run a tiny prediction once: TensorFlow prints its remaining start-up lines here."""
     inputs = keras.Input(shape=(1, 1))

@@ -163,11 +163,11 @@ def compare(args):
             f"{len(frame)} rows are too few for windows up to {max(windows)} with "
             f"{args.splits} folds; use at least {int(n_needed) + 1} rows or smaller --windows"
         )
-    import keras
+    from ._network import backend_name
 
     print(f"skrnn compare: {len(frame)} rows of {args.column!r}, models {', '.join(models)}, "
           f"windows {', '.join(map(str, windows))}, {args.splits} time-series folds, "
-          f"Keras on {keras.backend.backend()}", flush=True)
+          f"Keras on {backend_name()}", flush=True)
     started = time.perf_counter()
     result = compare_models(
         frame, target=args.column, windows=windows, models=models, n_splits=args.splits,
