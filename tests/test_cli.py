@@ -107,3 +107,12 @@ def test_backend_is_set_before_keras_starts_and_refused_after(tmp_path, capsys):
          "import keras; print(keras.backend.backend())"],
         env=env, capture_output=True, text=True, timeout=300)
     assert chosen.stdout.split()[-1:] == ["jax"], chosen.stderr[-2000:]
+
+
+def test_backend_jax_without_jax_says_how_to_install_it(monkeypatch, capsys):
+    monkeypatch.setenv("KERAS_BACKEND", "tensorflow")  # restored after the test
+    monkeypatch.delitem(sys.modules, "keras")  # as before Keras starts
+    monkeypatch.setattr(cli.importlib.util, "find_spec", lambda name: None)
+    with pytest.raises(cli.UsageError, match=r"pip install 'skrnn\[jax\]'"):
+        cli._use_backend("jax")
+    assert os.environ["KERAS_BACKEND"] == "tensorflow"
