@@ -594,11 +594,12 @@ def _share_compiled_predict(model, program):
     if keras.backend.backend() != "jax":
         return
     kept = _kept("predict functions")
-    if program not in kept:
+    function = kept.get(program)
+    if function is None:
         model.make_predict_function()
-        kept[program] = model.predict_function
-    _keep(kept, program, kept[program])
-    model.predict_function = kept[program]
+        function = model.predict_function
+    _keep(kept, program, function)
+    model.predict_function = function
 
 
 def _state(model):
