@@ -440,6 +440,10 @@ _DOC = """Regressor with stacked {cell} layers that reads each sample as a seque
 
     history_ : dict of str to list of float
         Training loss (and ``val_loss`` with early stopping) per epoch, on standardised y.
+        On Keras' JAX backend, where the last batch is padded to full size, the training
+        loss averages the epoch's batches with equal weight (the last one's rows weigh a
+        little more than on TensorFlow); ``val_loss`` is the mean over the validation rows
+        on both.
 
     See Also
     --------

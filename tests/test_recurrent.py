@@ -342,13 +342,18 @@ def test_a_changed_keras_dtype_policy_is_not_trained_under_the_old_one():
     assert model[-1].model_.compute_dtype == "float64"
 
 
-def test_padded_batches_train_and_validate_like_unpadded_ones():
+@pytest.mark.parametrize("loss_name", ["mse", "pinball", "per-network"])
+def test_padded_batches_train_and_validate_like_unpadded_ones(loss_name):
     # On JAX every batch is padded to one shape (XLA compiles a program per shape): the
     # copies weigh nothing, a step descends the mean loss of its batch's own rows, and the
-    # validation loss is the mean over all rows, as without padding.
+    # validation loss is the mean over all rows, as without padding; for each of skrnn's
+    # losses (quantiles, ensembles).
     import keras
 
-    from skrnn._network import _Batches
+    from skrnn._network import PerNetwork, Pinball, _Batches
+
+    trained_loss, n_outputs = {"mse": ("mse", 1), "pinball": (Pinball([0.1, 0.5, 0.9]), 3),
+                               "per-network": (PerNetwork("mse", 2), 2)}[loss_name]
 
     rng = np.random.default_rng(0)
     X, y = rng.normal(size=(21, 4, 1)), rng.normal(size=(21, 1))
@@ -357,9 +362,9 @@ def test_padded_batches_train_and_validate_like_unpadded_ones():
         inputs = keras.Input((4, 1))
         hidden = keras.layers.Dense(3, activation="tanh", kernel_initializer=keras.initializers
                                     .GlorotUniform(seed=0))(keras.layers.Flatten()(inputs))
-        model = keras.Model(inputs, keras.layers.Dense(1, kernel_initializer=keras.initializers
-                                                       .GlorotUniform(seed=1))(hidden))
-        model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
+        model = keras.Model(inputs, keras.layers.Dense(
+            n_outputs, kernel_initializer=keras.initializers.GlorotUniform(seed=1))(hidden))
+        model.compile(optimizer=keras.optimizers.SGD(0.1), loss=trained_loss)
         validation = _Batches(X, y, batch_size=8, pad=pad, mean_over="span")
         loss = model.evaluate(validation, verbose=0)
         model.fit(_Batches(X, y, batch_size=8, pad=pad), epochs=2, shuffle=False, verbose=0)
