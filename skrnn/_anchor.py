@@ -64,29 +64,72 @@ def _chunks(X, y, x_mean, x_scale, y_mean, y_scale, n_covariates, per_window):
         yield rows, target
 
 
-def ridge_on_windows(X, y, x_mean, x_scale, y_mean, y_scale, relative_alpha=1e-4,
-                     n_covariates=0, per_window=None):
-    """Ridge coefficients of standardised y on standardised flattened windows.
+# Penalties tried for the linear anchor, relative to the mean eigenvalue of X'X: from nearly
+# least squares to nearly the persistence forecast it is shrunk toward.
+RELATIVE_ALPHAS = (1e-6, 1e-4, 1e-3, 1e-2, 1e-1, 1.0, 10.0, 100.0)
+
+
+def ridge_on_windows(X, y, x_mean, x_scale, y_mean, y_scale, prior=None,
+                     relative_alphas=RELATIVE_ALPHAS, n_covariates=0, per_window=None):
+    """Ridge coefficients of standardised y on standardised flattened windows, shrunk toward
+    `prior`, with the penalty that predicts the training rows best when each is left out.
 
     `X` is ``(n, timesteps, features)``, possibly a strided view; it is read in chunks, so no
-    ``n x timesteps x features`` copy is made. The penalty is `relative_alpha` times the mean
-    eigenvalue of ``X'X``, so it does not depend on the window length or on the units. Returns
-    ``kernel`` of shape ``(width, n_outputs)`` and ``bias`` of shape ``(n_outputs,)``, both in
-    standardised units, where `width` is that of :func:`flat_design`.
+    ``n x timesteps x features`` copy is made. The coefficients minimise
+    ``|y - X b - c|^2 + alpha |b - prior_kernel|^2`` (the intercept is not penalised): with a
+    persistence `prior`, a large penalty gives the persistence forecast plus a drift, a small
+    one least squares — the random-walk prior of Litterman (1986). Each penalty is a
+    `relative_alphas` times the mean eigenvalue of ``X'X``, so it does not depend on the window
+    length or on the units; the one kept has the lowest exact leave-one-out error (closed form,
+    as scikit-learn's ``RidgeCV``), which is a sound choice for autoregressions (Bergmeir,
+    Hyndman and Koo 2018). `prior` is ``(kernel, bias)`` like the result, None for zeros.
+    Returns ``kernel`` of shape ``(width, n_outputs)`` and ``bias`` of shape ``(n_outputs,)``,
+    both in standardised units, where `width` is that of :func:`flat_design`.
     """
     n, timesteps, n_features = X.shape
     width = timesteps * (n_features - n_covariates) + n_covariates
-    gram = np.zeros((width + 1, width + 1))
+    gram = np.zeros((width + 1, width + 1))  # the design with a column of ones, last
     cross = np.zeros((width + 1, y.shape[1]))
-    for rows, target in _chunks(X, y, x_mean, x_scale, y_mean, y_scale, n_covariates,
-                                per_window):
-        design = np.hstack([flat_design(rows, n_covariates), np.ones((len(rows), 1))])
+    for design, target in _designs(X, y, x_mean, x_scale, y_mean, y_scale, n_covariates,
+                                   per_window):
         gram += design.T @ design
         cross += design.T @ target
-    penalty = relative_alpha * np.trace(gram[:width, :width]) / width
-    gram[np.arange(width), np.arange(width)] += max(penalty, 1e-12)
-    solution = np.linalg.lstsq(gram, cross, rcond=None)[0]
-    return solution[:width], solution[width]
+    if prior is None:
+        prior = np.zeros((width, y.shape[1])), np.zeros(y.shape[1])
+    start = np.vstack([prior[0], np.reshape(prior[1], (1, -1))])
+    # In terms of the residual r = y - prior's forecast, centred: a plain ridge regression.
+    mean = gram[:width, width] / n
+    residual_mean = (cross[width] - gram[width] @ start) / n
+    centred_gram = gram[:width, :width] - n * np.outer(mean, mean)
+    centred_cross = cross[:width] - gram[:width] @ start - n * np.outer(mean, residual_mean)
+    eigenvalues, eigenvectors = np.linalg.eigh(centred_gram)
+    eigenvalues = np.maximum(eigenvalues, 0.0)
+    projected_cross = eigenvectors.T @ centred_cross
+    unit = max(np.trace(gram[:width, :width]) / width, 1e-300)
+    penalties = [max(alpha * unit, 1e-12) for alpha in relative_alphas]
+    penalty = penalties[0]
+    if len(penalties) > 1:
+        errors = np.zeros(len(penalties))
+        for design, target in _designs(X, y, x_mean, x_scale, y_mean, y_scale, n_covariates,
+                                       per_window):
+            projected = (design[:, :width] - mean) @ eigenvectors
+            residual = target - design @ start - residual_mean
+            for i, candidate in enumerate(penalties):
+                inverse = 1.0 / (eigenvalues + candidate)
+                leverage = 1.0 / n + projected**2 @ inverse
+                fitted = projected @ (projected_cross * inverse[:, None])
+                left_out = (residual - fitted) / np.maximum(1.0 - leverage, 1e-12)[:, None]
+                errors[i] += float(np.sum(left_out**2))
+        penalty = penalties[int(np.argmin(errors))]
+    shift = eigenvectors @ (projected_cross / (eigenvalues + penalty)[:, None])
+    return start[:width] + shift, start[width] + residual_mean - mean @ shift
+
+
+def _designs(X, y, x_mean, x_scale, y_mean, y_scale, n_covariates, per_window):
+    """The flat windows of :func:`_chunks` with a column of ones, and their targets."""
+    for rows, target in _chunks(X, y, x_mean, x_scale, y_mean, y_scale, n_covariates,
+                                per_window):
+        yield np.hstack([flat_design(rows, n_covariates), np.ones((len(rows), 1))]), target
 
 
 def next_value_map(last, y, *, max_lag=64):
@@ -167,11 +210,18 @@ def fit_anchor(name, X, y, feature, n_covariates=0, per_window=None, **stats):
     """Kernel and bias of the anchor `name` ("linear" or "last"), in standardised units (with
     `per_window`, in those of each window's normalised `feature`, where "last" is the
     window's last value itself)."""
-    if name == "linear":
-        return ridge_on_windows(X, y, n_covariates=n_covariates, per_window=per_window, **stats)
     if per_window is not None:
-        return np.ones(y.shape[1]), np.zeros(y.shape[1])
-    return last_value_map(X[:, -1, feature], y, feature, **stats)
+        last = np.ones(y.shape[1]), np.zeros(y.shape[1])
+    else:
+        last = last_value_map(X[:, -1, feature], y, feature, **stats)
+    if name == "last":
+        return last
+    n_windowed = X.shape[2] - n_covariates
+    width = X.shape[1] * n_windowed + n_covariates
+    prior = np.zeros((width, y.shape[1]))
+    prior[(X.shape[1] - 1) * n_windowed + feature] = last[0]  # the feature's last value
+    return ridge_on_windows(X, y, prior=(prior, last[1]), n_covariates=n_covariates,
+                            per_window=per_window, **stats)
 
 
 def choose_anchor(X, y, feature, *, n_blocks=3, fraction=0.3, n_covariates=0, per_window=None,

@@ -3,13 +3,14 @@
 import numpy as np
 import pytest
 from sklearn.compose import TransformedTargetRegressor
-from sklearn.linear_model import LinearRegression
+from sklearn.linear_model import LinearRegression, Ridge
+from sklearn.model_selection import LeaveOneOut, cross_val_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer, MinMaxScaler, StandardScaler
 
 from conftest import TINY_NETWORK
 from skrnn import GRURegressor, LSTMRegressor, PersistenceRegressor, RNNRegressor, WindowTransformer
-from skrnn._anchor import next_value_map, ridge_on_windows, standardisation
+from skrnn._anchor import RELATIVE_ALPHAS, next_value_map, ridge_on_windows, standardisation
 
 
 def random_walk(n=300, seed=0):
@@ -22,10 +23,38 @@ def test_ridge_on_windows_reads_strided_windows_in_chunks_like_a_copy():
     windows = np.lib.stride_tricks.sliding_window_view(series, 3, axis=0).transpose(0, 2, 1)
     y = rng.normal(size=(len(windows), 1))
     stats = dict(x_mean=np.zeros(2), x_scale=np.ones(2), y_mean=np.zeros(1), y_scale=np.ones(1))
-    kernel, bias = ridge_on_windows(windows, y, **stats, relative_alpha=1e-12)
+    kernel, bias = ridge_on_windows(windows, y, **stats, relative_alphas=(1e-12,))
     expected = LinearRegression().fit(windows.reshape(len(windows), -1), y)
     np.testing.assert_allclose(kernel[:, 0], expected.coef_[0], atol=1e-8)
     np.testing.assert_allclose(bias, expected.intercept_, atol=1e-8)
+
+
+def test_ridge_on_windows_keeps_the_penalty_with_the_least_leave_one_out_error():
+    # Brute force: refit without each row in turn, for every penalty.
+    rng = np.random.default_rng(0)
+    n, width = 40, 12
+    windows = rng.normal(size=(n, 6, 2))
+    y = rng.normal(size=(n, 2)) + windows[:, -1, :1]
+    prior = rng.normal(size=(width, 2)), rng.normal(size=2)
+    stats = dict(x_mean=np.zeros(2), x_scale=np.ones(2), y_mean=np.zeros(2), y_scale=np.ones(2))
+    design = np.hstack([windows.reshape(n, -1), np.ones((n, 1))])
+    start = np.vstack([prior[0], prior[1][None]])
+    unit = np.trace(design[:, :width].T @ design[:, :width]) / width
+
+    def shrunk_fit(alpha, rows):
+        penalty = np.diag(np.r_[np.full(width, alpha * unit), 0.0])  # intercept not shrunk
+        residual = y[rows] - design[rows] @ start
+        return start + np.linalg.solve(design[rows].T @ design[rows] + penalty,
+                                       design[rows].T @ residual)
+
+    errors = [sum(np.sum((design[i] @ shrunk_fit(alpha, np.arange(n) != i) - y[i]) ** 2)
+                  for i in range(n)) for alpha in RELATIVE_ALPHAS]
+    best = RELATIVE_ALPHAS[int(np.argmin(errors))]
+    assert 1e-6 < best < 100  # an inner penalty, so that the choice is tested
+    kernel, bias = ridge_on_windows(windows, y, **stats, prior=prior)
+    expected = shrunk_fit(best, np.arange(n) >= 0)
+    np.testing.assert_allclose(kernel, expected[:width], atol=1e-10)
+    np.testing.assert_allclose(bias, expected[width], atol=1e-10)
 
 
 @pytest.mark.parametrize("lag", [1, 3])
@@ -70,9 +99,9 @@ def test_persistence_and_untrained_last_anchor_are_true_persistence_under_any_sc
 
 
 @pytest.mark.parametrize("scaling", ["none", "minmax", "standard"])
-def test_untrained_linear_anchor_is_the_least_squares_fit_under_affine_scalers(scaling):
-    # A noisy AR(2) process. The anchor is a ridge fit whose penalty (1e-4 of the mean
-    # eigenvalue of X'X) moves its forecasts by well under 0.3 % from least squares here.
+def test_untrained_linear_anchor_is_the_closed_form_fit_under_affine_scalers(scaling):
+    # A noisy AR(2) process. The anchor is least squares on the window with its coefficients
+    # shrunk toward persistence: the same fit in y's units, whatever the scalers.
     noise = np.random.default_rng(0).normal(size=300)
     x = [10.0, 11.0]
     for e in noise:
@@ -83,9 +112,22 @@ def test_untrained_linear_anchor_is_the_least_squares_fit_under_affine_scalers(s
                          random_state=0)
     fitted = readme_pipeline(model, scaling).fit(X[:200], y[:200])
     windows = np.asarray(WindowTransformer(5).fit_transform(X))
-    least_squares = LinearRegression().fit(windows[:200], y[:200])  # the rows the anchor saw
-    np.testing.assert_allclose(fitted.predict(X[200:]), least_squares.predict(windows[200:]),
-                               rtol=3e-3)
+    # The same fit by hand on the rows the anchor saw, in standardised units: persistence
+    # (the last column) plus a ridge regression of what persistence misses.
+    x_mean, x_scale = X[:200, 0].mean(), X[:200, 0].std()
+    y_mean, y_scale = y[:200].mean(), y[:200].std()
+    design, target = (windows - x_mean) / x_scale, (y - y_mean) / y_scale
+    persistence = design[:, -1] * x_scale / y_scale + (x_mean - y_mean) / y_scale
+    unit = np.trace(design[:200].T @ design[:200]) / 5
+    fits = {alpha: Ridge(alpha * unit).fit(design[:200], target[:200] - persistence[:200])
+            for alpha in RELATIVE_ALPHAS}
+    leave_one_out = {alpha: -cross_val_score(fit, design[:200], target[:200] - persistence[:200],
+                                             cv=LeaveOneOut(),
+                                             scoring="neg_mean_squared_error").mean()
+                     for alpha, fit in fits.items()}
+    best = fits[min(leave_one_out, key=leave_one_out.get)]
+    by_hand = (persistence[200:] + best.predict(design[200:])) * y_scale + y_mean
+    np.testing.assert_allclose(fitted.predict(X[200:]), by_hand, rtol=1e-5)
 
 
 def test_auto_anchor_picks_persistence_on_a_random_walk_and_linear_on_structure():
