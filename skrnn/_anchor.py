@@ -6,7 +6,8 @@ past the range it saw (a price climbing above its training maximum). skrnn's net
 on the way out; and (2) add a learned correction to an *anchor* fitted in closed form at ``fit``:
 
 - ``"linear"``: ridge regression of y on the whole standardised window (a linear skip over the
-  window, the lesson of DLinear and N-BEATS: the network learns what a linear model misses);
+  window, the lesson of DLinear and N-BEATS: the network learns what a linear model misses),
+  shrunk toward the ``"last"`` anchor, with the penalty of least leave-one-out error;
 - ``"last"``: the last value of `target_feature`, mapped to y's units by the exact affine map
   that relates that feature to y in the training rows (:func:`next_value_map`), so that it is the
   persistence forecast under any pair of scalers on X and y.

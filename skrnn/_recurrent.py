@@ -323,7 +323,8 @@ _DOC = """Regressor with stacked {cell} layers that reads each sample as a seque
         before three successive blocks of them (rolling origins).
         ``"linear"``: a ridge regression of y on the whole
         window, fitted in closed form on the training rows (a linear skip, as in DLinear and
-        N-BEATS). ``"last"``: the persistence forecast, the last value of `target_feature`
+        N-BEATS), shrunk toward the persistence forecast, with the penalty of lowest exact
+        leave-one-out error. ``"last"``: the persistence forecast, the last value of `target_feature`
         mapped to y's units (exactly, when y is a later value of that feature, whatever the
         scalers on X and y). The anchor is frozen and the correction starts at zero, so the
         untrained network is the anchor; with an anchor, the recurrent layers read each window
