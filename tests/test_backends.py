@@ -32,7 +32,7 @@ CORE_ON_JAX = [
     "tests/test_recurrent.py::test_traced_programs_are_kept_per_thread_and_few",
     "tests/test_recurrent.py::test_default_networks_beat_persistence_on_a_learnable_series",
     "tests/test_anchor.py::test_persistence_and_untrained_last_anchor_are_true_persistence_under_any_scalers",
-    "tests/test_anchor.py::test_untrained_linear_anchor_is_the_least_squares_fit_under_affine_scalers",
+    "tests/test_anchor.py::test_untrained_linear_anchor_is_the_closed_form_fit_under_affine_scalers",
     "tests/test_pickling.py::test_pickle_round_trip_gives_identical_predictions",
 ]
 
