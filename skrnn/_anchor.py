@@ -71,7 +71,8 @@ RELATIVE_ALPHAS = (1e-6, 1e-4, 1e-3, 1e-2, 1e-1, 1.0, 10.0, 100.0)
 
 
 def ridge_on_windows(X, y, x_mean, x_scale, y_mean, y_scale, prior=None,
-                     relative_alphas=RELATIVE_ALPHAS, n_covariates=0, per_window=None):
+                     relative_alphas=RELATIVE_ALPHAS, n_covariates=0, per_window=None,
+                     return_error=False):
     """Ridge coefficients of standardised y on standardised flattened windows, shrunk toward
     `prior`, with the penalty that predicts the training rows best when each is left out.
 
@@ -85,7 +86,8 @@ def ridge_on_windows(X, y, x_mean, x_scale, y_mean, y_scale, prior=None,
     as scikit-learn's ``RidgeCV``), which is a sound choice for autoregressions (Bergmeir,
     Hyndman and Koo 2018). `prior` is ``(kernel, bias)`` like the result, None for zeros.
     Returns ``kernel`` of shape ``(width, n_outputs)`` and ``bias`` of shape ``(n_outputs,)``,
-    both in standardised units, where `width` is that of :func:`flat_design`.
+    both in standardised units, where `width` is that of :func:`flat_design`; with
+    `return_error`, also the fit's mean squared leave-one-out error.
     """
     n, timesteps, n_features = X.shape
     width = timesteps * (n_features - n_covariates) + n_covariates
@@ -108,9 +110,8 @@ def ridge_on_windows(X, y, x_mean, x_scale, y_mean, y_scale, prior=None,
     projected_cross = eigenvectors.T @ centred_cross
     unit = max(np.trace(gram[:width, :width]) / width, 1e-300)
     penalties = [max(alpha * unit, 1e-12) for alpha in relative_alphas]
-    penalty = penalties[0]
-    if len(penalties) > 1:
-        errors = np.zeros(len(penalties))
+    errors = np.zeros(len(penalties))
+    if len(penalties) > 1 or return_error:
         for design, target in _designs(X, y, x_mean, x_scale, y_mean, y_scale, n_covariates,
                                        per_window):
             projected = (design[:, :width] - mean) @ eigenvectors
@@ -121,9 +122,10 @@ def ridge_on_windows(X, y, x_mean, x_scale, y_mean, y_scale, prior=None,
                 fitted = projected @ (projected_cross * inverse[:, None])
                 left_out = (residual - fitted) / np.maximum(1.0 - leverage, 1e-12)[:, None]
                 errors[i] += float(np.sum(left_out**2))
-        penalty = penalties[int(np.argmin(errors))]
-    shift = eigenvectors @ (projected_cross / (eigenvalues + penalty)[:, None])
-    return start[:width] + shift, start[width] + residual_mean - mean @ shift
+    best = int(np.argmin(errors))
+    shift = eigenvectors @ (projected_cross / (eigenvalues + penalties[best])[:, None])
+    kernel, bias = start[:width] + shift, start[width] + residual_mean - mean @ shift
+    return (kernel, bias, errors[best] / y.size) if return_error else (kernel, bias)
 
 
 def _designs(X, y, x_mean, x_scale, y_mean, y_scale, n_covariates, per_window):
@@ -207,22 +209,28 @@ def validation_error(name, weights, X, y, feature, *, x_mean, x_scale, y_mean, y
     return squared / y.size
 
 
-def fit_anchor(name, X, y, feature, n_covariates=0, per_window=None, **stats):
+def fit_anchor(name, X, y, feature, n_covariates=0, per_window=None, return_error=False,
+               **stats):
     """Kernel and bias of the anchor `name` ("linear" or "last"), in standardised units (with
     `per_window`, in those of each window's normalised `feature`, where "last" is the
-    window's last value itself)."""
+    window's last value itself). With `return_error`, also its mean squared error on rows it
+    did not see: leave-one-out for "linear"; for "last", which fits nothing but the exact
+    map between units, its error on the training rows."""
     if per_window is not None:
         last = np.ones(y.shape[1]), np.zeros(y.shape[1])
     else:
         last = last_value_map(X[:, -1, feature], y, feature, **stats)
     if name == "last":
-        return last
+        if not return_error:
+            return last
+        return (*last, validation_error(name, last, X, y, feature, n_covariates=n_covariates,
+                                        per_window=per_window, **stats))
     n_windowed = X.shape[2] - n_covariates
     width = X.shape[1] * n_windowed + n_covariates
     prior = np.zeros((width, y.shape[1]))
     prior[(X.shape[1] - 1) * n_windowed + feature] = last[0]  # the feature's last value
     return ridge_on_windows(X, y, prior=(prior, last[1]), n_covariates=n_covariates,
-                            per_window=per_window, **stats)
+                            per_window=per_window, return_error=return_error, **stats)
 
 
 def choose_anchor(X, y, feature, *, n_blocks=3, fraction=0.3, n_covariates=0, per_window=None,

@@ -22,8 +22,8 @@ class Architecture:
     standardisation of X, per-output standardisation of y, and the anchor in standardised
     units — a ``(timesteps * features, n_outputs)`` kernel and a bias for ``"linear"``, a
     per-output slope and intercept on the last value of `anchor_feature` for ``"last"``.
-    With `quantiles`, the network forecasts those levels; `spread` (the anchor's error, in
-    standardised units) sets their untrained width. The last `n_covariates` features are
+    With `quantiles`, the network forecasts those levels; `spread` (the anchor's error on rows
+    it was not fitted to, in standardised units) sets their untrained width. The last `n_covariates` features are
     covariates. With `window_map` ``(slope, intercept)``, standardised y of each output is
     ``slope * anchor_feature + intercept``: each window is normalised on its own, the anchor
     and network work in the units of its normalised `anchor_feature`, and the forecast is
@@ -203,14 +203,15 @@ class _RecurrentRegressor(SequenceRegressor):
         chosen = self.anchor
         if chosen == "auto":
             chosen = _anchor.choose_anchor(X, y, feature, **part)
-        kernel, bias = (None, None) if chosen is None else _anchor.fit_anchor(
-            chosen, X, y, feature, **part)
-        quantiles, spread = (), 1.0
+        kernel, bias, quantiles, spread = None, None, (), 1.0
         if self.loss == "quantile":
             quantiles = check_quantiles(self.quantiles)
-            if chosen is not None:
-                spread = np.sqrt(_anchor.validation_error(
-                    chosen, (kernel, bias), X, y, feature, **part))
+        if chosen is not None:
+            # Quantiles start at a normal spread of the anchor's errors on rows it did not
+            # see: on the rows it was fitted to they are too small, and so the bands.
+            kernel, bias, *error = _anchor.fit_anchor(
+                chosen, X, y, feature, return_error=bool(quantiles), **part)
+            spread = np.sqrt(error[0]) if quantiles else 1.0
         return Architecture(
             cell=self._cell, units=units, dense_units=dense_units, dropout=self.dropout,
             anchor=chosen, anchor_feature=feature, anchor_kernel=kernel,

@@ -19,6 +19,42 @@ def tiny():
     return dict(TINY_NETWORK, random_state=0)
 
 
+def ar2_series(n=300):
+    """A noisy AR(2) process of ``n + 2`` values, as X (one column) and the next value."""
+    noise = np.random.default_rng(0).normal(size=n)
+    x = [10.0, 11.0]
+    for e in noise:
+        x.append(1.2 * x[-1] - 0.5 * x[-2] + 12 + 2 * e)
+    series = np.asarray(x)
+    return series[:-1, None], series[1:]
+
+
+def linear_anchor_by_hand(windows, X, y, n_fit):
+    """The networks' linear anchor, computed with scikit-learn on the first `n_fit` rows of a
+    univariate series: in standardised units, persistence (the window's last column) plus the
+    ridge regression of what it misses, with the penalty of least leave-one-out error.
+    Returns its forecasts for all rows and its leave-one-out RMSE, both in y's units."""
+    from sklearn.linear_model import Ridge
+    from sklearn.model_selection import LeaveOneOut, cross_val_score
+
+    from skrnn._anchor import RELATIVE_ALPHAS
+
+    x_mean, x_scale = X[:n_fit, 0].mean(), X[:n_fit, 0].std()
+    y_mean, y_scale = y[:n_fit].mean(), y[:n_fit].std()
+    design, target = (windows - x_mean) / x_scale, (y - y_mean) / y_scale
+    persistence = design[:, -1] * x_scale / y_scale + (x_mean - y_mean) / y_scale
+    missed = target[:n_fit] - persistence[:n_fit]
+    unit = np.trace(design[:n_fit].T @ design[:n_fit]) / design.shape[1]
+    leave_one_out = {
+        alpha: -cross_val_score(Ridge(alpha * unit), design[:n_fit], missed, cv=LeaveOneOut(),
+                                scoring="neg_mean_squared_error").mean()
+        for alpha in RELATIVE_ALPHAS}
+    best = min(leave_one_out, key=leave_one_out.get)
+    fit = Ridge(best * unit).fit(design[:n_fit], missed)
+    forecasts = (persistence + fit.predict(design)) * y_scale + y_mean
+    return forecasts, np.sqrt(leave_one_out[best]) * y_scale
+
+
 def sine_series(n=160, n_features=1):
     """``n`` rows of ``n_features`` sines and the next value of the first one."""
     t = np.arange(n + 1, dtype=float)

@@ -3,12 +3,11 @@
 import numpy as np
 import pytest
 from sklearn.compose import TransformedTargetRegressor
-from sklearn.linear_model import LinearRegression, Ridge
-from sklearn.model_selection import LeaveOneOut, cross_val_score
+from sklearn.linear_model import LinearRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer, MinMaxScaler, StandardScaler
 
-from conftest import TINY_NETWORK
+from conftest import TINY_NETWORK, ar2_series, linear_anchor_by_hand
 from skrnn import GRURegressor, LSTMRegressor, PersistenceRegressor, RNNRegressor, WindowTransformer
 from skrnn._anchor import RELATIVE_ALPHAS, next_value_map, ridge_on_windows, standardisation
 
@@ -100,34 +99,15 @@ def test_persistence_and_untrained_last_anchor_are_true_persistence_under_any_sc
 
 @pytest.mark.parametrize("scaling", ["none", "minmax", "standard"])
 def test_untrained_linear_anchor_is_the_closed_form_fit_under_affine_scalers(scaling):
-    # A noisy AR(2) process. The anchor is least squares on the window with its coefficients
-    # shrunk toward persistence: the same fit in y's units, whatever the scalers.
-    noise = np.random.default_rng(0).normal(size=300)
-    x = [10.0, 11.0]
-    for e in noise:
-        x.append(1.2 * x[-1] - 0.5 * x[-2] + 12 + 2 * e)
-    series = np.asarray(x)
-    X, y = series[:-1, None], series[1:]
+    # The anchor is least squares on the window with its coefficients shrunk toward
+    # persistence: the same fit in y's units, whatever the scalers.
+    X, y = ar2_series()
     model = RNNRegressor(**{**TINY_NETWORK, "epochs": 1}, learning_rate=1e-12, anchor="linear",
                          random_state=0)
     fitted = readme_pipeline(model, scaling).fit(X[:200], y[:200])
     windows = np.asarray(WindowTransformer(5).fit_transform(X))
-    # The same fit by hand on the rows the anchor saw, in standardised units: persistence
-    # (the last column) plus a ridge regression of what persistence misses.
-    x_mean, x_scale = X[:200, 0].mean(), X[:200, 0].std()
-    y_mean, y_scale = y[:200].mean(), y[:200].std()
-    design, target = (windows - x_mean) / x_scale, (y - y_mean) / y_scale
-    persistence = design[:, -1] * x_scale / y_scale + (x_mean - y_mean) / y_scale
-    unit = np.trace(design[:200].T @ design[:200]) / 5
-    fits = {alpha: Ridge(alpha * unit).fit(design[:200], target[:200] - persistence[:200])
-            for alpha in RELATIVE_ALPHAS}
-    leave_one_out = {alpha: -cross_val_score(fit, design[:200], target[:200] - persistence[:200],
-                                             cv=LeaveOneOut(),
-                                             scoring="neg_mean_squared_error").mean()
-                     for alpha, fit in fits.items()}
-    best = fits[min(leave_one_out, key=leave_one_out.get)]
-    by_hand = (persistence[200:] + best.predict(design[200:])) * y_scale + y_mean
-    np.testing.assert_allclose(fitted.predict(X[200:]), by_hand, rtol=1e-5)
+    by_hand, _ = linear_anchor_by_hand(windows, X, y, n_fit=200)
+    np.testing.assert_allclose(fitted.predict(X[200:]), by_hand[200:], rtol=1e-5)
 
 
 def test_auto_anchor_picks_persistence_on_a_random_walk_and_linear_on_structure():

@@ -12,7 +12,7 @@ from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MinMaxScaler
 
-from conftest import TINY_NETWORK
+from conftest import TINY_NETWORK, ar2_series, linear_anchor_by_hand
 from skrnn import GRURegressor, LSTMRegressor, WindowTransformer, predict_quantiles
 
 QUANTILE_NETWORK = dict(TINY_NETWORK, loss="quantile", random_state=0)
@@ -36,6 +36,20 @@ def test_untrained_quantiles_are_the_anchor_plus_a_normal_spread_of_its_errors()
     for j, level in enumerate((0.05, 0.1, 0.5, 0.9)):
         np.testing.assert_allclose(levels[:, j] - levels[:, 2], errors * z(level),
                                    rtol=1e-3, atol=1e-4)
+
+
+def test_untrained_quantiles_of_a_linear_anchor_spread_its_leave_one_out_errors():
+    # Errors on the rows the anchor was fitted to would give bands that are too narrow.
+    X, y = ar2_series()
+    windows = np.asarray(WindowTransformer(window=5).fit_transform(X))
+    model = LSTMRegressor(**{**QUANTILE_NETWORK, "learning_rate": 1e-12}, anchor="linear",
+                          quantiles=(0.1, 0.5, 0.9)).fit(windows, y)
+    levels = model.predict_quantiles(windows)
+    anchor, left_out = linear_anchor_by_hand(windows, X, y, n_fit=len(y))
+    np.testing.assert_allclose(levels[:, 1], anchor, rtol=1e-5)
+    assert left_out > np.sqrt(np.mean((anchor - y) ** 2)) * 1.01  # not the fitted rows' error
+    np.testing.assert_allclose(levels[:, 2] - levels[:, 1], left_out * NormalDist().inv_cdf(0.9),
+                               rtol=1e-3)
 
 
 def test_levels_never_cross_even_far_from_the_training_data():
