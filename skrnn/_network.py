@@ -247,7 +247,8 @@ class PerNetwork(keras.losses.Loss):
 
 
 def _quantile_head(architecture, hidden, median, n_outputs):
-    """Quantiles around `median`; untrained, a normal spread of the anchor's errors."""
+    """Quantiles around `median`; untrained, a normal spread of the anchor's errors out of
+    sample."""
     from statistics import NormalDist
 
     levels = architecture.quantiles

@@ -22,12 +22,12 @@ class Architecture:
     standardisation of X, per-output standardisation of y, and the anchor in standardised
     units — a ``(timesteps * features, n_outputs)`` kernel and a bias for ``"linear"``, a
     per-output slope and intercept on the last value of `anchor_feature` for ``"last"``.
-    With `quantiles`, the network forecasts those levels; `spread` (the anchor's error on rows
-    it was not fitted to, in standardised units) sets their untrained width. The last `n_covariates` features are
-    covariates. With `window_map` ``(slope, intercept)``, standardised y of each output is
-    ``slope * anchor_feature + intercept``: each window is normalised on its own, the anchor
-    and network work in the units of its normalised `anchor_feature`, and the forecast is
-    mapped back through its window's mean and deviation.
+    With `quantiles`, the network forecasts those levels; `spread` (the anchor's error on rows it
+    was not fitted to, in standardised units) sets their untrained width. The last `n_covariates`
+    features are covariates. With `window_map` ``(slope, intercept)``, standardised y of each output
+    is ``slope * anchor_feature + intercept``: each window is normalised on its own, the anchor and
+    network work in the units of its normalised `anchor_feature`, and the forecast is mapped back
+    through its window's mean and deviation.
     """
 
     cell: str
@@ -162,7 +162,7 @@ class _RecurrentRegressor(SequenceRegressor):
     def _fit_sequences(self, X, y):
         units = _check_layer_sizes(self.units, "units", allow_empty=False)
         dense_units = _check_layer_sizes(self.dense_units, "dense_units", allow_empty=True)
-        if self.anchor in ("auto", "last") or self.normalization == "window":
+        if self.anchor is not None or self.normalization == "window":
             self._check_target_feature()
         n_validation = int(self.validation_fraction * len(X)) if self.early_stopping else 0
         architecture = self._closed_form_part(X, y, units, dense_units)
@@ -319,16 +319,15 @@ _DOC = """Regressor with stacked {cell} layers that reads each sample as a seque
         (``benchmarks/bench_ensemble.py``).
 
     anchor : {{"auto", "linear", "last"}} or None, default="auto"
-        What the recurrent layers correct. ``"auto"``: whichever of the two below forecasts
-        the last 30 % of the training rows better, each refitted in closed form on the rows
-        before three successive blocks of them (rolling origins).
-        ``"linear"``: a ridge regression of y on the whole
-        window, fitted in closed form on the training rows (a linear skip, as in DLinear and
+        What the recurrent layers correct. ``"auto"``: whichever of the two below forecasts the last
+        30 % of the training rows better, each refitted in closed form on the rows before three
+        successive blocks of them (rolling origins). ``"linear"``: a ridge regression of y on the
+        whole window, fitted in closed form on the training rows (a linear skip, as in DLinear and
         N-BEATS), shrunk toward the persistence forecast, with the penalty of lowest exact
-        leave-one-out error. ``"last"``: the persistence forecast, the last value of `target_feature`
-        mapped to y's units (exactly, when y is a later value of that feature, whatever the
-        scalers on X and y). The anchor is frozen and the correction starts at zero, so the
-        untrained network is the anchor; with an anchor, the recurrent layers read each window
+        leave-one-out error. ``"last"``: the persistence forecast, the last value of
+        `target_feature` mapped to y's units (exactly, when y is a later value of that feature,
+        whatever the scalers on X and y). The anchor is frozen and the correction starts at zero, so
+        the untrained network is the anchor; with an anchor, the recurrent layers read each window
         relative to its last step. None: a plain network.
 
     normalization : {{"global", "window"}}, default="global"
@@ -342,9 +341,9 @@ _DOC = """Regressor with stacked {cell} layers that reads each sample as a seque
         later value of `target_feature` (up to an affine scaling).
 
     target_feature : int, default=0
-        Feature (column of the original series) whose last value is the ``"last"`` anchor,
-        and whose window statistics map the forecast back with ``normalization="window"``.
-        Ignored otherwise.
+        Feature (column of the original series) whose last value is the ``"last"`` anchor and
+        the forecast the ``"linear"`` one is shrunk toward, and whose window statistics map the
+        forecast back with ``normalization="window"``. Ignored by a plain network.
 
     column_order : {{"auto", "oldest_first", "newest_first"}}, default="auto"
         How the columns of a plain 2-D `X` (no window record, no window column names) run in

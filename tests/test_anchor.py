@@ -131,3 +131,12 @@ def test_early_stopping_never_ends_worse_than_the_anchor_on_the_validation_rows(
         **{**TINY_NETWORK, "epochs": 3, "early_stopping": True}, learning_rate=5.0, patience=2,
         anchor="last", random_state=0)).fit(X, y)
     np.testing.assert_allclose(model.predict(X[-40:]), X[-40:, 0], rtol=1e-5)
+
+
+@pytest.mark.parametrize("anchor", ["linear", "last"])
+def test_target_feature_out_of_range_is_refused_for_either_anchor(anchor):
+    # The linear anchor is shrunk toward that feature's last value: the index must exist.
+    windows = np.random.default_rng(0).normal(size=(40, 5, 2))
+    model = LSTMRegressor(**TINY_NETWORK, anchor=anchor, target_feature=2, random_state=0)
+    with pytest.raises(ValueError, match="target_feature=2 is out of range"):
+        model.fit(windows, windows[:, -1, 0])
