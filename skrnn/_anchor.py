@@ -80,7 +80,7 @@ def ridge_on_windows(X, y, x_mean, x_scale, y_mean, y_scale, prior=None,
     ``n x timesteps x features`` copy is made. The coefficients minimise
     ``|y - X b - c|^2 + alpha |b - prior_kernel|^2`` (the intercept is not penalised): with a
     persistence `prior`, a large penalty gives the persistence forecast plus a drift, a small
-    one least squares — the random-walk prior of Litterman (1986). Each penalty is a
+    one least squares — the random-walk prior of Litterman (1986). Each penalty is one of
     `relative_alphas` times the mean eigenvalue of ``X'X``, so it does not depend on the window
     length or on the units; the one kept has the lowest exact leave-one-out error (closed form,
     as scikit-learn's ``RidgeCV``), which is a sound choice for autoregressions (Bergmeir,
