@@ -115,10 +115,11 @@ def ridge_on_windows(X, y, x_mean, x_scale, y_mean, y_scale, prior=None,
         for design, target in _designs(X, y, x_mean, x_scale, y_mean, y_scale, n_covariates,
                                        per_window):
             projected = (design[:, :width] - mean) @ eigenvectors
+            squared = projected**2
             residual = target - design @ start - residual_mean
             for i, candidate in enumerate(penalties):
                 inverse = 1.0 / (eigenvalues + candidate)
-                leverage = 1.0 / n + projected**2 @ inverse
+                leverage = 1.0 / n + squared @ inverse
                 fitted = projected @ (projected_cross * inverse[:, None])
                 left_out = (residual - fitted) / np.maximum(1.0 - leverage, 1e-12)[:, None]
                 errors[i] += float(np.sum(left_out**2))
