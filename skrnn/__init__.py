@@ -18,6 +18,7 @@ _LAZY_NAMES = {
     "predict_quantiles": "._quantiles",
     "GRURegressor": "._recurrent",
     "LSTMRegressor": "._recurrent",
+    "NoTimeAxisWarning": "._window",
     "RNNRegressor": "._recurrent",
     "PanelSplit": "._split",
     "PersistenceRegressor": "._baseline",
@@ -30,6 +31,7 @@ __all__ = [
     "GRURegressor",
     "InconsistentVersionWarning",
     "LSTMRegressor",
+    "NoTimeAxisWarning",
     "PanelSplit",
     "PersistenceRegressor",
     "RNNRegressor",
@@ -64,4 +66,4 @@ if TYPE_CHECKING:  # static analysers and IDEs see the names eagerly
     from ._quantiles import predict_quantiles
     from ._recurrent import GRURegressor, LSTMRegressor, RNNRegressor
     from ._split import PanelSplit
-    from ._window import WindowTransformer
+    from ._window import NoTimeAxisWarning, WindowTransformer

@@ -9,29 +9,61 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ._callers import fitted_probe, known_resampler
 from ._compat import Interval, StrOptions, _check_feature_names_in, _fit_context
+from ._placement import (
+    check_consecutive,
+    place_by_dates,
+    place_by_order,
+    standalone_series_active,
+    windows_at,
+)
 from ._sequences import WindowedArray, WindowLayout, note_windows, window_feature_names
+from ._time_axis import (
+    POSITIONS,
+    check_no_missing_dates,
+    check_series_dates,
+    date_label,
+    drop_columns,
+    pick_time_axis,
+    same_kind,
+)
 from ._versioning import VersionedPickleMixin
 
 _KNOWN_FUTURE = re.compile(r"\[t\+\d+\]$")
 
 
-def _time_index(index, name="X"):
-    """A DatetimeIndex or PeriodIndex checked to be in time order; None for other indexes."""
-    if not isinstance(index, (pd.DatetimeIndex, pd.PeriodIndex)):
-        return None
-    if index.has_duplicates:
-        raise ValueError(f"{name} has duplicated dates in its index; drop the duplicates first.")
-    if not index.is_monotonic_increasing:
-        raise ValueError(f"{name}'s date index is not in time order; sort it by date first.")
-    return index
+class NoTimeAxisWarning(UserWarning):
+    """A WindowTransformer was fitted on rows without dates, so its windows go unchecked."""
 
 
-def _split_panel(X, series_id):
-    """``(ids, X, dates)``: each row's series (None without `series_id`), X without an id
-    column, and each row's date (None when X has no date index)."""
+_NO_TIME_AXIS = (
+    "WindowTransformer was fitted on rows without dates (a NumPy array, or a frame without a "
+    "DatetimeIndex, PeriodIndex or date column), so transform cannot check where later rows "
+    "stand: it reads an X equal to the fitted rows as those rows and any other X as their "
+    "direct continuation. A part of the fitted span, rows after a gap, a subsample or "
+    "shuffled rows then get wrong windows without an error. Keep the dates: make_supervised "
+    "returns them, and in a Pipeline call set_output(transform='pandas') on the steps before "
+    "the WindowTransformer. Or pass time_axis='positions' to declare that X is only ever the "
+    "fitted rows or their continuation, which silences this warning."
+)
+
+
+def _refuse_unchecked_resampling():
+    """Without dates, rows a known meta-estimator resampled would get wrong windows."""
+    hint = known_resampler()
+    if hint is not None:
+        raise ValueError(
+            "WindowTransformer got rows without dates from a meta-estimator that resamples or "
+            f"reorders them: their windows cannot be checked and would be wrong. {hint}"
+        )
+
+
+def _split_panel(X, series_id, time_axis):
+    """``(ids, X, dates)``: each row's series (None without `series_id`), X without its id and
+    date columns, and each row's date (None when X has none; see :mod:`skrnn._time_axis`)."""
+    index = X.index if isinstance(X, (pd.DataFrame, pd.Series)) else None
     if series_id is None:
-        index = getattr(X, "index", None)
         if isinstance(index, pd.MultiIndex):
             raise ValueError(
                 f"X has a MultiIndex (levels {list(index.names)}), the shape of a panel of "
@@ -39,16 +71,18 @@ def _split_panel(X, series_id):
                 "join the rows of different series. Pass series_id='<level naming the "
                 "series>', or reset the index for one series."
             )
-        return None, X, _time_index(index)
-    index, columns = getattr(X, "index", None), getattr(X, "columns", ())
+        dates, X = pick_time_axis(X, time_axis)
+        return None, X, dates
+    columns = getattr(X, "columns", ())
     if isinstance(index, pd.MultiIndex) and series_id in index.names:
         ids = index.get_level_values(series_id)
-        others = [name for name in index.names if name != series_id]
-        dates = index.get_level_values(others[0]) if len(others) == 1 else None
+        dates, X = pick_time_axis(X.droplevel(series_id), time_axis)
     elif index is not None and index.name == series_id:
-        ids, dates = index, None
+        ids = index
+        dates, X = pick_time_axis(X.reset_index(drop=True), time_axis)
     elif series_id in columns:
-        ids, X, dates = X[series_id], X.drop(columns=series_id), index
+        ids = X[series_id]
+        dates, X = pick_time_axis(drop_columns(X, [series_id]), time_axis)
     else:
         raise ValueError(
             f"series_id={series_id!r} names neither a column nor an index level of X "
@@ -59,139 +93,12 @@ def _split_panel(X, series_id):
     ids = np.asarray(ids, dtype=object)
     if pd.isna(ids).any():
         raise ValueError(f"The series_id {series_id!r} of some rows of X is missing (NaN).")
-    dates = dates if isinstance(dates, (pd.DatetimeIndex, pd.PeriodIndex)) else None
     return ids, X, dates
 
 
 def _rows_by_series(ids):
     """Positions of each series' rows, series in order of first appearance."""
     return pd.Series(np.arange(len(ids))).groupby(ids, sort=False).indices
-
-
-def _frequency(index):
-    """The index's regular step (its own, or inferred from at least three dates), else None."""
-    freq = index.freq
-    if freq is None and isinstance(index, pd.DatetimeIndex) and len(index) >= 3:
-        with warnings.catch_warnings():
-            # pandas 3 warns that infer_freq will return an offset instead of a string;
-            # to_offset takes either.
-            warnings.simplefilter("ignore", FutureWarning)
-            warnings.simplefilter("ignore", DeprecationWarning)
-            inferred = pd.infer_freq(index)
-        freq = pd.tseries.frequencies.to_offset(inferred) if inferred is not None else None
-    return freq
-
-
-def _regular_range(start, periods, freq, like):
-    maker = pd.period_range if isinstance(like, pd.PeriodIndex) else pd.date_range
-    return maker(start=start, periods=periods, freq=freq)
-
-
-def _label(date):
-    """A date as people write it: no time of day when it is midnight."""
-    if isinstance(date, pd.Timestamp) and date == date.normalize():
-        return str(date.date())
-    return str(date)
-
-
-def _same_values(a, b):
-    """Equal up to float noise and a float32 round trip, never up to a different value."""
-    scale = max(1.0, float(np.max(np.abs(b)))) if b.size else 1.0
-    return a.shape == b.shape and np.allclose(a, b, rtol=1e-5, atol=1e-8 * scale)
-
-
-def _check_no_gaps(index, name):
-    """Refuse an index with holes when its regular step is known."""
-    freq = _frequency(index)
-    if freq is None or len(index) < 2:
-        return
-    expected = _regular_range(index[0], len(index), freq, index)
-    if not expected.equals(index):
-        first_bad = int(np.argmax(np.asarray(expected != index)))
-        raise ValueError(
-            f"{name} skips rows: its index steps by {freq.freqstr} but jumps from "
-            f"{_label(index[first_bad - 1])} to {_label(index[first_bad])}. Windows would "
-            "join rows that are not consecutive; pass a gap-free span (with "
-            "TimeSeriesSplit, gap=0; KFold cannot be used on a series)."
-        )
-
-
-def _check_continues(fitted, first_new, span):
-    """Refuse a first new date that leaves a gap after the fitted dates."""
-    last = fitted[-1]
-    freq = _frequency(fitted)
-    if freq is not None:
-        expected = _regular_range(last, 2, freq, fitted)[1]
-        direct, limit = first_new == expected, f"the next step, {_label(expected)}"
-    elif len(fitted) >= 2:
-        longest = (fitted[1:] - fitted[:-1]).max()
-        direct = first_new - last <= longest
-        limit = f"no later than the longest step inside it ({longest})"
-    else:
-        return
-    if not direct:
-        raise ValueError(
-            f"X's new rows start at {_label(first_new)}, but {span} ends at "
-            f"{_label(last)}: the rows in between are missing (a gap), and X must start "
-            f"at {limit}. Pass the missing rows too (for example the whole series up to "
-            "X's end), or fit again on the rows just before X; with TimeSeriesSplit, use "
-            "gap=0."
-        )
-
-
-def _start_by_dates(series, fitted, X, index, span):
-    """Position of X's first row in the fitted `series` (its length for a continuation)."""
-    n = len(fitted)
-    span = f"{span} ({_label(fitted[0])} .. {_label(fitted[-1])})"
-    try:
-        before_start, after_end = index[0] < fitted[0], index[0] > fitted[-1]
-    except TypeError as exc:
-        raise ValueError(
-            f"X's index ({type(index).__name__}) cannot be compared with {span} "
-            f"({type(fitted).__name__}): {exc}. Use the same kind of date index."
-        ) from None
-    if before_start:
-        raise ValueError(
-            f"X starts at {_label(index[0])}, before {span}: its first rows have no "
-            "history there. Fit on the series X belongs to, or use fit_transform(X)."
-        )
-    start = n if after_end else int(fitted.get_indexer(index[:1])[0])
-    if start < 0:
-        raise ValueError(
-            f"X starts at {_label(index[0])}, inside {span}, but no fitted row has that "
-            "date: X is not a part of the fitted series (a shuffled or KFold split?). "
-            "Pass a contiguous span of the fitted series or of its continuation."
-        )
-    overlap = min(len(index), n - start)
-    if not index[:overlap].equals(fitted[start : start + overlap]):
-        raise ValueError(
-            f"X's dates from {_label(index[0])} on skip or add rows where they overlap "
-            f"{span}. Pass a contiguous span of the fitted series."
-        )
-    if not _same_values(X[:overlap], series[start : start + overlap]):
-        raise ValueError(
-            f"X's rows from {_label(index[0])} differ from the fitted rows with the same "
-            "dates: X is another series, or was scaled differently. Fit on X's own "
-            "series, or use fit_transform(X)."
-        )
-    if overlap < len(index):
-        _check_continues(fitted, index[overlap], span)
-        _check_no_gaps(index[overlap:], "X")
-    return start
-
-
-def _windows(series, fitted, X, index, window, span):
-    """Windows of the rows of `X` placed in the fitted `series` (dates `fitted` or None):
-    ``(n_samples, window, n_features)``, a view of one padded copy."""
-    if fitted is not None and index is not None:
-        start = _start_by_dates(series, fitted, X, index, span)
-    else:
-        start = 0 if _same_values(X, series) else len(series)
-    history = series[max(0, start - window + 1) : start].astype(X.dtype)
-    first_row = series[:1].astype(X.dtype) if start else X[:1]
-    padding = np.repeat(first_row, window - 1 - len(history), axis=0)
-    padded = np.concatenate([padding, history, X])
-    return np.lib.stride_tricks.sliding_window_view(padded, window, axis=0).transpose(0, 2, 1)
 
 
 class WindowTransformer(VersionedPickleMixin, TransformerMixin, BaseEstimator):
@@ -224,6 +131,18 @@ class WindowTransformer(VersionedPickleMixin, TransformerMixin, BaseEstimator):
         to (a panel of many series, for one global model; see :ref:`global_models`). Each
         series is windowed on its own rows only and its fitted context kept apart; the column
         itself is not a feature. None: `X` is one series.
+
+    time_axis : "auto", "positions" or str, default="auto"
+        Where each row's date is, by which :meth:`transform` places later rows in the fitted
+        series (the rule, in the Notes). ``"auto"``: X's ``DatetimeIndex`` or ``PeriodIndex``
+        (a level of its MultiIndex with `series_id`), else its one column of dates (a polars
+        frame, or pandas after ``reset_index()``), which is then not a feature. Without
+        dates, ``fit`` warns once (:class:`NoTimeAxisWarning`) that later rows cannot be
+        checked. ``"positions"``: declare that rows are read in order, with no dates: the
+        transformed X is always the fitted rows or their direct continuation, and no warning
+        is given. Any other string names the column or index level holding the dates. A
+        column of dates is never windowed as a number: where it is not the time axis, it is
+        refused.
 
     Attributes
     ----------
@@ -259,16 +178,22 @@ class WindowTransformer(VersionedPickleMixin, TransformerMixin, BaseEstimator):
     series, or the transform is refused with a ``ValueError``. Where each row of `X` stands
     in the series is told
 
-    - *by its dates* when both the fitted series and `X` have a ``DatetimeIndex`` or
-      ``PeriodIndex``: `X` may be the fitted span, a part of it, an overlap with its end or its
-      direct continuation. A gap after the fitted span, an earlier span, rows inside the span
-      that were not fitted, or rows whose values differ from the fitted rows with the same
-      dates are refused. With a regular index (a ``freq``, or one that pandas infers) a gap of
-      one row is seen; with irregular dates (trading days) a step longer than the longest one
-      inside the fitted span is taken for a gap;
-    - *by position* otherwise: `X` equal to the fitted series (up to float noise and dtype) is
-      that series; any other `X` is its direct continuation. ``fit(X[:k]).transform(X[k:])``
-      equals ``fit_transform(X)[k:]``.
+    - *by its dates* when the fitted series had dates (see `time_axis`): each row of `X` is
+      looked up by its own date. A fitted date places it there, and its values must be the
+      fitted ones; dates after the fitted span must continue it step by step, so that `X` may
+      be the fitted span, any of its rows in any order (the folds of ``KFold`` predictions of a
+      frozen model), an overlap with its end or its continuation. Refused: a date before the
+      span, a date inside it that was not fitted, a step that leaves rows out (with a regular
+      index, its next step; with trading days, more weekdays skipped at once than the fitted
+      span's holidays; with other irregular dates, a step longer than any inside the fitted
+      span), duplicated dates, NaT, and values that differ from the fitted rows of the same
+      dates. Time zones must agree in kind (aware dates in another zone are converted);
+    - *by position* when neither has dates: `X` equal to the fitted series (up to float noise
+      and dtype) is that series; any other `X` is its direct continuation.
+      ``fit(X[:k]).transform(X[k:])`` equals ``fit_transform(X)[k:]``. A fit without dates
+      therefore warns, unless ``time_axis="positions"`` declares it.
+
+    A fit with dates and an `X` without them, or the reverse, is refused.
 
     With `series_id` the rule holds for each series, whose rows may be interleaved with
     others' (a long table sorted by date); the dates are the other index level, or the index
@@ -288,19 +213,31 @@ class WindowTransformer(VersionedPickleMixin, TransformerMixin, BaseEstimator):
     >>> import numpy as np
     >>> from skrnn import WindowTransformer
     >>> X = np.arange(5.0).reshape(-1, 1)
-    >>> WindowTransformer(window=3).fit_transform(X)
+    >>> WindowTransformer(window=3, time_axis="positions").fit_transform(X)
     WindowedArray([[0., 0., 0.],
                    [0., 0., 1.],
                    [0., 1., 2.],
                    [1., 2., 3.],
                    [2., 3., 4.]])
-    >>> WindowTransformer(window=3).fit(X[:3]).transform(X[3:])
+    >>> WindowTransformer(window=3, time_axis="positions").fit(X[:3]).transform(X[3:])
     WindowedArray([[1., 2., 3.],
                    [2., 3., 4.]])
 
-    A known-future column passes through after the windows:
+    With dates, any fitted or following rows are placed by their dates, and a gap is refused:
 
     >>> import pandas as pd
+    >>> days = pd.DataFrame({"x": X[:, 0]}, index=pd.date_range("2024-01-01", periods=5))
+    >>> transformer = WindowTransformer(window=3).fit(days[:3])
+    >>> transformer.transform(days.iloc[[3, 1]])
+    WindowedArray([[1., 2., 3.],
+                   [0., 0., 1.]])
+    >>> transformer.transform(days.iloc[4:])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: X goes from 2024-01-03 to 2024-01-05: by the step of the fitted series ...
+
+    A known-future column passes through after the windows:
+
     >>> frame = pd.DataFrame({"x": [1.0, 2.0, 3.0], "holiday[t+1]": [0.0, 1.0, 0.0]})
     >>> WindowTransformer(window=2, covariates="future").fit(frame).get_feature_names_out()
     array(['x[t-1]', 'x[t]', 'holiday[t+1]'], dtype=object)
@@ -310,12 +247,14 @@ class WindowTransformer(VersionedPickleMixin, TransformerMixin, BaseEstimator):
         "window": [Interval(Integral, 1, None, closed="left")],
         "covariates": [StrOptions({"future"}), "array-like", None],
         "series_id": [str, None],
+        "time_axis": [str],
     }
 
-    def __init__(self, window=30, *, covariates=None, series_id=None):
+    def __init__(self, window=30, *, covariates=None, series_id=None, time_axis="auto"):
         self.window = window
         self.covariates = covariates
         self.series_id = series_id
+        self.time_axis = time_axis
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
@@ -335,18 +274,21 @@ class WindowTransformer(VersionedPickleMixin, TransformerMixin, BaseEstimator):
         self : object
             Fitted transformer.
         """
-        ids, X, dates = _split_panel(X, self.series_id)
+        ids, X, dates = _split_panel(X, self.series_id, self.time_axis)
         X = validate_data(self, X, dtype=(np.float64, np.float32))
         self.covariates_ = self._find_covariates()
         windowed = X[:, self._windowed_columns()]
+        if dates is None:
+            _refuse_unchecked_resampling()
+            if self.time_axis != POSITIONS:
+                warnings.warn(_NO_TIME_AXIS, NoTimeAxisWarning, stacklevel=3)
         if ids is None:
             self.series_, self.index_ = self._fit_one(windowed, dates, "X")
             return self
         self.series_, self.index_ = {}, {}
         for series, rows in _rows_by_series(ids).items():
-            own_dates = None if dates is None else _time_index(dates[rows], f"Series {series!r}")
             self.series_[series], self.index_[series] = self._fit_one(
-                windowed[rows], own_dates, f"Series {series!r}")
+                windowed[rows], None if dates is None else dates[rows], f"Series {series!r}")
         return self
 
     def _fit_one(self, values, dates, name):
@@ -358,7 +300,8 @@ class WindowTransformer(VersionedPickleMixin, TransformerMixin, BaseEstimator):
                 "series."
             )
         if dates is not None:
-            _check_no_gaps(dates, name)
+            check_series_dates(dates, name)
+            check_consecutive(dates, name)
         return values.copy(), dates
 
     def _find_covariates(self):
@@ -445,16 +388,25 @@ class WindowTransformer(VersionedPickleMixin, TransformerMixin, BaseEstimator):
             holds a series not seen in ``fit``.
         """
         check_is_fitted(self)
-        ids, X, dates = _split_panel(X, self.series_id)
+        ids, X, dates = _split_panel(X, self.series_id, self.time_axis)
         X = validate_data(self, X, reset=False, dtype=(np.float64, np.float32))
         windowed = X[:, self._windowed_columns()]
         if ids is None:
-            windows = _windows(self.series_, self.index_, windowed, dates, self.window,
-                               "the fitted series")
+            windows = self._windows(self.series_, self.index_, windowed, dates,
+                                    "the fitted series")
         else:
             windows = np.empty((len(X), self.window, windowed.shape[1]), dtype=X.dtype)
             for series, rows in _rows_by_series(ids).items():
-                windows[rows] = self._windows_of_series(series, windowed[rows], dates, rows)
+                if series not in self.series_:
+                    known = list(self.series_)
+                    raise ValueError(
+                        f"X holds rows of series {series!r}, which was not seen in fit (fitted "
+                        f"series: {known[:10]}{' ...' if len(known) > 10 else ''}): it has no "
+                        "history to window. Fit on a panel that includes it."
+                    )
+                windows[rows] = self._windows(
+                    self.series_[series], self.index_[series], windowed[rows],
+                    None if dates is None else dates[rows], f"the fitted series {series!r}")
         n_samples, n_windowed = windowed.shape
         flat = windows.reshape(n_samples, self.window * n_windowed)
         if len(self.covariates_):
@@ -464,18 +416,36 @@ class WindowTransformer(VersionedPickleMixin, TransformerMixin, BaseEstimator):
         note_windows(result)
         return result
 
-    def _windows_of_series(self, series, values, dates, rows):
-        if series not in self.series_:
-            known = list(self.series_)
+    def _windows(self, fitted_values, fitted_dates, values, dates, span):
+        """The windows of `values`, dated `dates`, in the fitted series (see the rule)."""
+        if standalone_series_active():
+            return windows_at(values, values[:0], np.arange(len(values)), self.window,
+                              values.dtype)
+        if dates is None and fitted_probe():
+            positions, later = place_by_order(fitted_values, values, self.window, declared=True)
+        elif fitted_dates is not None:
+            span = f"{span} ({date_label(fitted_dates[0])} .. {date_label(fitted_dates[-1])})"
+            if dates is None:
+                raise ValueError(
+                    f"X has no dates, but {span} had: where its rows stand cannot be checked. "
+                    "Pass X with its dates (in a Pipeline, set_output(transform='pandas') on "
+                    "the steps before the WindowTransformer keeps them), or fit on rows "
+                    "without dates and time_axis='positions'."
+                )
+            dates = same_kind(dates, fitted_dates, span)
+            check_no_missing_dates(dates, "X")
+            positions, later = place_by_dates(fitted_dates, fitted_values, dates, values, span)
+        elif dates is not None:
             raise ValueError(
-                f"X holds rows of series {series!r}, which was not seen in fit (fitted series: "
-                f"{known[:10]}{' ...' if len(known) > 10 else ''}): it has no history to "
-                "window. Fit on a panel that includes it."
+                f"X has dates, but {span} had none (it was fitted on a NumPy array or a frame "
+                "without a date index): X's rows cannot be placed by date. Fit on the dated "
+                "rows, or pass time_axis='positions' to read rows by position only."
             )
-        name = f"Series {series!r}"
-        own_dates = None if dates is None else _time_index(dates[rows], name)
-        return _windows(self.series_[series], self.index_[series], values, own_dates,
-                        self.window, f"the fitted series {series!r}")
+        else:
+            _refuse_unchecked_resampling()
+            positions, later = place_by_order(fitted_values, values, self.window,
+                                              declared=self.time_axis == POSITIONS)
+        return windows_at(fitted_values, later, positions, self.window, values.dtype)
 
     def inverse_transform(self, X):
         """Recover the series from its windows: the last time step of each window.

@@ -50,7 +50,7 @@ def test_covariates_of_the_fitted_dates_may_be_revised():
     revised = X.assign(**{"holiday[t+1]": 1.0 - X["holiday[t+1]"]})
     np.testing.assert_array_equal(np.asarray(transformer.transform(revised[10:]))[:, -1],
                                   revised["holiday[t+1]"][10:])
-    with pytest.raises(ValueError, match="differ from the fitted rows"):
+    with pytest.raises(ValueError, match="differs from the fitted row with that date"):
         transformer.transform(X.assign(x=X["x"] + 1)[10:])
 
 

@@ -27,7 +27,7 @@ def test_window_and_persistence_work_without_tensorflow():
     out = run_python(
         "import sys, numpy as np, skrnn\n"
         "X = np.arange(20.0).reshape(-1, 1)\n"
-        "Xw = skrnn.WindowTransformer(window=3).fit_transform(X)\n"
+        "Xw = skrnn.WindowTransformer(window=3, time_axis='positions').fit_transform(X)\n"
         "pred = skrnn.PersistenceRegressor().fit(Xw, X[:, 0] + 1).predict(Xw)\n"
         "assert pred[5] == 5.0, pred\n"
         "print('tensorflow' in sys.modules, 'keras' in sys.modules)"

@@ -77,7 +77,7 @@ def test_panel_errors_name_the_series():
         WindowTransformer(40, series_id="series").fit(panel)
     s1 = panel.xs("s1", drop_level=False)
     fitted = WindowTransformer(2, series_id="series").fit(s1[:6])
-    with pytest.raises(ValueError, match="the fitted series 's1' .* the rows in between are"):
+    with pytest.raises(ValueError, match="the fitted series 's1' .* rows in between are missing"):
         fitted.transform(s1[8:])
 
 
