@@ -154,11 +154,12 @@ def backtest(estimator, X, y, *, initial, refit=False, window="expanding", gap=N
         end = start - gap
         train = np.arange(0 if window == "expanding" else max(0, end - initial), end)
         model = clone(estimator).fit(_safe_indexing(X, train), _safe_indexing(y, train))
-        # The block with the rows its first windows reach back to: the block's windows then
-        # lie inside what is passed (placed by its dates, or read as a continuation whose
-        # first rows, whatever their windows, are dropped), so each is exact.
+        # The block with the rows its first windows reach back to, and at least every row
+        # after the training rows (the gap): what is passed then continues the fitted rows
+        # (placed by its dates, or read as their continuation), and the block's windows lie
+        # inside it, so each is exact.
         reach = (_longest_window(model) or 1) - 1
-        history = _safe_indexing(X, np.arange(max(train[0], start - reach), stop))
+        history = _safe_indexing(X, np.arange(max(train[0], min(start - reach, end)), stop))
         keep = slice(-(stop - start), None)
         forecasts.append(np.asarray(model.predict(history), dtype=float)
                          .reshape(-1, truth.shape[1])[keep])
