@@ -16,6 +16,7 @@ from sklearn.utils.validation import (
 )
 
 from ._compat import HasMethods, Interval, _fit_context, _num_samples, _safe_indexing
+from ._placement import standalone_series
 from ._versioning import VersionedPickleMixin
 from ._window import WindowTransformer
 
@@ -89,9 +90,8 @@ def forecast_recursive(estimator, X, steps):
             f"{np.shape(X)}; for several features or steps, train a direct multi-output model "
             "on targets from make_supervised(..., multi_output=True)."
         )
-    # Only the last window is needed for the next forecast. Passed without its dates, the
-    # tail is read as the continuation of the fitted series: its earlier rows get other
-    # windows, but the last row's window lies inside the tail itself and is exact.
+    # Only the last window is needed for the next forecast: each step passes the last
+    # `window` rows, windowed as a series of their own, and reads the last row's forecast.
     window = _longest_window(estimator)
     if window is not None and len(values) < window:
         raise ValueError(
@@ -103,9 +103,10 @@ def forecast_recursive(estimator, X, steps):
     forecast = []
     for _ in range(steps):
         rows = np.asarray(history[-tail:]).reshape(-1, 1)
-        prediction = np.asarray(estimator.predict(
-            rows if columns is None else pd.DataFrame(rows, columns=columns)
-        ))
+        with standalone_series():
+            prediction = np.asarray(estimator.predict(
+                rows if columns is None else pd.DataFrame(rows, columns=columns)
+            ))
         if prediction.ndim == 2 and prediction.shape[1] != 1:
             raise ValueError(
                 f"forecast_recursive rolls a one-step model forward, but this model predicts "
