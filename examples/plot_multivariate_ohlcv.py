@@ -31,7 +31,8 @@ X_train, X_test, y_train, y_test = X[:n_train], X[n_train:], y[:n_train], y[n_tr
 
 def gru(window=30):
     return TransformedTargetRegressor(
-        Pipeline([("scale", MinMaxScaler()), ("window", WindowTransformer(window=window)),
+        Pipeline([("scale", MinMaxScaler().set_output(transform="pandas")),
+                  ("window", WindowTransformer(window=window)),
                   ("model", GRURegressor(units=UNITS, dense_units=DENSE_UNITS, epochs=EPOCHS,
                                          random_state=0))]),
         transformer=MinMaxScaler(),

@@ -35,7 +35,8 @@ WINDOW = 60
 
 def network(regressor):
     return TransformedTargetRegressor(
-        Pipeline([("scale", MinMaxScaler()), ("window", WindowTransformer(window=WINDOW)),
+        Pipeline([("scale", MinMaxScaler().set_output(transform="pandas")),
+                  ("window", WindowTransformer(window=WINDOW)),
                   ("model", regressor)]),
         transformer=MinMaxScaler(),
     )

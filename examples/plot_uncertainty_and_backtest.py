@@ -41,7 +41,8 @@ LEVELS = (0.05, 0.25, 0.5, 0.75, 0.95)
 
 def readme_pipeline(model):
     return TransformedTargetRegressor(
-        make_pipeline(MinMaxScaler(), WindowTransformer(window=WINDOW), model),
+        make_pipeline(MinMaxScaler().set_output(transform="pandas"),
+                      WindowTransformer(window=WINDOW), model),
         transformer=MinMaxScaler())
 
 

@@ -29,7 +29,7 @@ def make_candidate(name, network_params):
         pipeline = Pipeline([("window", WindowTransformer()), ("model", PersistenceRegressor())])
         return pipeline, "window__window"
     pipeline = Pipeline([
-        ("scale", MinMaxScaler()),
+        ("scale", MinMaxScaler().set_output(transform="pandas")),  # keeps the dates
         ("window", WindowTransformer()),
         ("model", NETWORKS[name](**network_params)),
     ])
