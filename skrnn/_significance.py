@@ -237,16 +237,18 @@ def _aligned_forecasts(y_true, predictions):
         raise ValueError(f"compare_forecasts needs at least two forecasts to compare, got "
                          f"{len(predictions)} ({list(predictions)}); add a baseline such as "
                          "the forecasts of PersistenceRegressor.")
-    forecasts = {}
+    forecasts, reference = {}, ("y_true", truth_index)  # the first index seen pairs the rows
     for name, values in predictions.items():
         forecast, index = _as_vector(values, f"predictions[{name!r}]")
         if len(forecast) != len(truth):
             raise ValueError(f"predictions[{name!r}] has {len(forecast)} values but y_true has "
                              f"{len(truth)}; forecasts and truths must be of the same rows.")
-        if index is not None and truth_index is not None and not index.equals(truth_index):
-            raise ValueError(f"predictions[{name!r}] has another index than y_true (rows are "
-                             "not the same dates or not in the same order); reindex it like "
-                             "y_true, or pass plain arrays to pair them by position.")
+        if index is not None and reference[1] is None:
+            reference = (f"predictions[{name!r}]", index)
+        elif index is not None and not index.equals(reference[1]):
+            raise ValueError(f"predictions[{name!r}] has another index than {reference[0]} "
+                             "(rows are not the same dates or not in the same order); reindex "
+                             "them alike, or pass plain arrays to pair them by position.")
         forecasts[name] = forecast
     return truth, forecasts
 
@@ -683,8 +685,13 @@ def compare_backtests(backtests, *, loss="squared", baseline=None, confidence=0.
 # --- compare_cv_results -----------------------------------------------------------------------
 
 def _label(params):
-    return ", ".join(f"{key}={value if isinstance(value, (str, Real)) else type(value).__name__}"
-                     for key, value in params.items())
+    """``"window=30, model=LSTMRegressor"``: estimators by class name, other values as given."""
+    def short(value):
+        if hasattr(value, "get_params"):
+            return type(value).__name__
+        return value if isinstance(value, str) else repr(value)
+
+    return ", ".join(f"{key}={short(value)}" for key, value in params.items())
 
 
 def _fold_scores(results, scoring):

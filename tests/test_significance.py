@@ -424,6 +424,8 @@ GOOD = {"a": Y + 0.1, "b": Y - 0.2}
          "non-numbers"),
         (pd.Series(Y, index=pd.date_range("2024-01-01", periods=40)),
          {"a": pd.Series(Y + 0.1), "b": Y}, {}, ValueError, "another index than y_true"),
+        (Y, {"a": pd.Series(Y), "b": pd.Series(Y, index=np.arange(40)[::-1])}, {}, ValueError,
+         r"predictions\['b'\] has another index than predictions\['a'\]"),
         (np.c_[Y, Y], GOOD, {}, ValueError, "must be 1-D"),
         (Y, [Y, Y], {}, TypeError, "must be a dict"),
         (Y, GOOD, {"loss": "pinball"}, ValueError, "loss must be one of"),
