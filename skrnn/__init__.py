@@ -13,6 +13,10 @@ from ._versioning import InconsistentVersionWarning, __version__
 _LAZY_NAMES = {
     "AdaptiveConformalRegressor": "._forecast",
     "backtest": "._backtest",
+    "compare_backtests": "._significance",
+    "compare_cv_results": "._significance",
+    "compare_forecasts": "._significance",
+    "ForecastComparison": "._significance",
     "ConformalIntervalRegressor": "._forecast",
     "forecast_recursive": "._forecast",
     "predict_quantiles": "._quantiles",
@@ -28,6 +32,7 @@ _LAZY_NAMES = {
 __all__ = [
     "AdaptiveConformalRegressor",
     "ConformalIntervalRegressor",
+    "ForecastComparison",
     "GRURegressor",
     "InconsistentVersionWarning",
     "LSTMRegressor",
@@ -38,6 +43,9 @@ __all__ = [
     "WindowTransformer",
     "__version__",
     "backtest",
+    "compare_backtests",
+    "compare_cv_results",
+    "compare_forecasts",
     "forecast_recursive",
     "predict_quantiles",
 ]
@@ -65,5 +73,11 @@ if TYPE_CHECKING:  # static analysers and IDEs see the names eagerly
     )
     from ._quantiles import predict_quantiles
     from ._recurrent import GRURegressor, LSTMRegressor, RNNRegressor
+    from ._significance import (
+        ForecastComparison,
+        compare_backtests,
+        compare_cv_results,
+        compare_forecasts,
+    )
     from ._split import PanelSplit
     from ._window import NoTimeAxisWarning, WindowTransformer

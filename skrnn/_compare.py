@@ -12,6 +12,7 @@ from sklearn.preprocessing import MinMaxScaler
 
 from ._baseline import PersistenceRegressor
 from ._recurrent import GRURegressor, LSTMRegressor, RNNRegressor
+from ._significance import compare_forecasts
 from ._window import WindowTransformer
 from .datasets import make_supervised
 
@@ -42,11 +43,45 @@ def make_candidate(name, network_params):
 class Comparison:
     """What :func:`compare_models` found."""
 
-    table: pd.DataFrame  # one row per model: best window, CV RMSE, test RMSE
+    table: pd.DataFrame  # one row per model: best window, CV RMSE, test RMSE, its interval,
+    # Holm-adjusted Diebold-Mariano p-values against the best model and against persistence
     cv_results: pd.DataFrame  # one row per (model, window): mean and std RMSE across folds
     predictions: dict  # model name -> pandas Series of test predictions
     y_train: pd.Series
     y_test: pd.Series
+    significance: object = None  # ForecastComparison of the test span; None for one model
+
+    def describe_significance(self):
+        """Lines that say what the interval and p-value columns are, and what they show."""
+        if self.significance is None:
+            return ["One model: no interval or test (name two or more in --models)."]
+        block = int(self.significance.models["block_length"].iloc[0])
+        columns = "p_vs_best, p_vs_persistence" if "p_vs_persistence" in self.table else (
+            "p_vs_best")
+        return [f"test_rmse_low/high: 95 % interval of the test RMSE (studentized circular "
+                f"block bootstrap of the errors, blocks of {block}); {columns}: two-sided "
+                "Diebold-Mariano p-values, Holm-adjusted across all pairs.",
+                self.significance.summary()]
+
+    def comparison_display(self, column):
+        """The comparison figure: cross-validated RMSE by model and window and, for several
+        models, the test RMSE of each with its interval, the models worse than the best
+        marked."""
+        import matplotlib.pyplot as plt
+
+        from .plotting import ModelComparisonDisplay
+
+        ax = None
+        if self.significance is not None:
+            ax = plt.subplots(1, 2, figsize=(14, 5), width_ratios=(3, 2))[1][0]
+        comparison = ModelComparisonDisplay(results=self.cv_results).plot(
+            ax=ax, title="Cross-validated RMSE by model and window", ylabel=f"RMSE ({column})")
+        if ax is not None:
+            ModelComparisonDisplay.from_comparison(
+                self.significance, ax=comparison.figure_.axes[1],
+                title="Test RMSE with 95 % interval", ylabel=f"RMSE ({column})")
+            comparison.figure_.tight_layout()
+        return comparison
 
 
 def compare_models(frame, *, target="Close", windows=(30, 60), models=MODELS, n_splits=3,
@@ -93,11 +128,29 @@ def compare_models(frame, *, target="Close", windows=(30, 60), models=MODELS, n_
         progress(f"      done in {time.perf_counter() - started:.1f}s, "
                  f"test RMSE {rows[-1]['test_rmse']:.4f}")
     table = pd.DataFrame(rows).set_index("model")
-    return Comparison(table, pd.DataFrame(cv_rows), predictions, y_train, y_test)
+    significance = add_significance(table, predictions, y_test)
+    return Comparison(table, pd.DataFrame(cv_rows), predictions, y_train, y_test, significance)
+
+
+def add_significance(table, predictions, y_test):
+    """Add to `table` the test RMSE's 95 % interval (``test_rmse_low``, ``test_rmse_high``)
+    and the Holm-adjusted Diebold-Mariano p-values against the model of lowest test RMSE
+    (``p_vs_best``) and against persistence (``p_vs_persistence``, when it is a model).
+    Returns the :class:`~skrnn.ForecastComparison`, or None for a single model."""
+    if len(predictions) < 2:
+        return None
+    baseline = "persistence" if "persistence" in predictions else None
+    significance = compare_forecasts(y_test, predictions, baseline=baseline, random_state=0)
+    models = significance.models.set_index("model")
+    table["test_rmse_low"] = models["rmse_low"]
+    table["test_rmse_high"] = models["rmse_high"]
+    table["p_vs_best"] = models["p_vs_best"]
+    if baseline:
+        table["p_vs_persistence"] = models["p_vs_baseline"]
+    return significance
 
 
 def best_network(table):
     """Name of the model with the lowest cross-validated RMSE, persistence excluded if possible."""
     networks = table.drop(index="persistence", errors="ignore")
     return (networks if len(networks) else table)["cv_rmse"].idxmin()
-

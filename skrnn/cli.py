@@ -136,7 +136,7 @@ def compare(args):
 
     from ._compare import MODELS, best_network, compare_models
     from .datasets._home import write_atomically
-    from .plotting import ForecastDisplay, ModelComparisonDisplay
+    from .plotting import ForecastDisplay
 
     if args.quick:
         for key, value in QUICK.items():
@@ -178,6 +178,7 @@ def compare(args):
     print(f"\nRMSE in units of {args.column} (cross-validated on the first 80%, tested on the "
           f"last 20%; lower is better):")
     print(table.to_string(float_format=lambda v: f"{v:.4f}"))
+    print("\n".join(result.describe_significance()))
 
     best = best_network(table)
     forecast = ForecastDisplay.from_predictions(
@@ -185,9 +186,7 @@ def compare(args):
         model_name=f"{best} (window {table.loc[best, 'window']})",
         title=f"{args.column}: {best} forecast on the test span", ylabel=args.column,
     )
-    comparison = ModelComparisonDisplay(results=result.cv_results).plot(
-        title="Cross-validated RMSE by model and window", ylabel=f"RMSE ({args.column})"
-    )
+    comparison = result.comparison_display(args.column)
     write_atomically(out / "forecast.png", lambda tmp: forecast.figure_.savefig(tmp, format="png"))
     write_atomically(out / "comparison.png",
                      lambda tmp: comparison.figure_.savefig(tmp, format="png"))

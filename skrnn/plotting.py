@@ -212,16 +212,23 @@ class ForecastDisplay:
 
 
 class ModelComparisonDisplay:
-    """RMSE per model and window across cross-validation folds, with its spread.
+    """RMSE per model: across windows and folds, or on a test span with intervals and tests.
 
-    One line per model, x = window length, y = mean RMSE over the folds, error bars = one
-    standard deviation across folds. Build it with :meth:`from_cv_results`.
+    Built with :meth:`from_cv_results`: one line per model, x = window length, y = mean RMSE
+    over the folds, error bars = one standard deviation across folds. Built with
+    :meth:`from_comparison`: one point per model, y = test RMSE, error bars = its bootstrap
+    interval; the best model is a diamond, models significantly worse than it (Holm-adjusted
+    Diebold-Mariano p-value below `alpha`) are hollow and their p-value is starred.
 
     Parameters
     ----------
     results : pandas.DataFrame
         One row per candidate with columns ``model``, ``window``, ``mean_rmse`` and
-        ``std_rmse``.
+        ``std_rmse``; or one row per model with ``model``, ``rmse``, ``rmse_low``,
+        ``rmse_high`` and ``p_vs_best`` (missing for the best model).
+
+    alpha : float, default=0.05
+        Level below which a p-value against the best model is marked significant.
 
     Attributes
     ----------
@@ -233,6 +240,10 @@ class ModelComparisonDisplay:
 
     lines_ : dict of str to matplotlib ErrorbarContainer
         One entry per model.
+
+    marks_ : dict of str to matplotlib Text
+        With intervals only: the label above each model's interval, ``"best"`` or its
+        p-value against the best, starred when below `alpha`.
 
     See Also
     --------
@@ -253,10 +264,24 @@ class ModelComparisonDisplay:
     ...     cv_results, model_param="model", window_param="window")
     >>> sorted(display.lines_)
     ['LSTM', 'Persistence']
+
+    Test RMSEs with their intervals, from :func:`skrnn.compare_forecasts`:
+
+    >>> import numpy as np
+    >>> from skrnn import compare_forecasts
+    >>> rng = np.random.default_rng(0)
+    >>> y = rng.normal(size=200)
+    >>> comparison = compare_forecasts(y, {"sharp": y + rng.normal(size=200),
+    ...                                    "blurred": y + 2 * rng.normal(size=200)},
+    ...                                random_state=0)
+    >>> display = ModelComparisonDisplay.from_comparison(comparison)
+    >>> display.marks_["sharp"].get_text(), display.marks_["blurred"].get_text()
+    ('best', 'p < 0.001 *')
     """
 
-    def __init__(self, *, results):
+    def __init__(self, *, results, alpha=0.05):
         self.results = results
+        self.alpha = alpha
 
     def plot(self, ax=None, *, title=None, ylabel="RMSE"):
         """Draw one line of mean RMSE (with its spread across folds) per model.
@@ -275,8 +300,11 @@ class ModelComparisonDisplay:
         Returns
         -------
         display : ModelComparisonDisplay
-            This object, with `ax_`, `figure_` and `lines_` (one per model) set.
+            This object, with `ax_`, `figure_` and `lines_` (one per model) set, and
+            `marks_` when drawn with intervals.
         """
+        if "window" not in self.results.columns:
+            return self._plot_intervals(ax, title=title, ylabel=ylabel)
         ax = _axes(ax, figsize=(8, 5))
         self.lines_ = {}
         for model, rows in self.results.groupby("model", sort=False):
@@ -294,6 +322,86 @@ class ModelComparisonDisplay:
         ax.legend(loc="best")
         self.ax_, self.figure_ = ax, ax.figure
         return self
+
+    def _plot_intervals(self, ax, *, title, ylabel):
+        from matplotlib.lines import Line2D
+
+        ax = _axes(ax, figsize=(7, 5))
+        rows = self.results
+        rmse, low, high, p_values = (rows[c].to_numpy(float) for c in
+                                     ("rmse", "rmse_low", "rmse_high", "p_vs_best"))
+        self.lines_, self.marks_ = {}, {}
+        for i, name in enumerate(rows["model"]):
+            best = np.isnan(p_values[i])
+            worse = not best and p_values[i] < self.alpha
+            self.lines_[name] = ax.errorbar(
+                i, rmse[i], yerr=[[rmse[i] - low[i]], [high[i] - rmse[i]]],
+                fmt="D" if best else "o", color=f"C{i}", markersize=8, capsize=4,
+                markerfacecolor="white" if worse else f"C{i}")
+            text = ("best" if best else "p < 0.001" if p_values[i] < 0.001
+                    else f"p = {p_values[i]:.3f}") + (" *" if worse else "")
+            self.marks_[name] = ax.annotate(text, (i, high[i]), xytext=(0, 4),
+                                            textcoords="offset points", ha="center",
+                                            va="bottom")
+        ax.set_xticks(range(len(rows)), rows["model"])
+        ax.set_xlim(-0.5, len(rows) - 0.5)
+        ax.margins(y=0.15)
+        ax.set_ylabel(ylabel)
+        if title:
+            ax.set_title(title)
+        level = f"{100 * self.alpha:g} %"
+        ax.legend(handles=[
+            Line2D([], [], marker="D", ls="", color="grey", label="best"),
+            Line2D([], [], marker="o", ls="", color="grey",
+                   label="indistinguishable from the best"),
+            Line2D([], [], marker="o", ls="", color="grey", markerfacecolor="white",
+                   label=f"* worse than the best (p < {level}, Holm)"),
+        ], loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=3, fontsize="small",
+            frameon=False, handletextpad=0.2, columnspacing=1.0)
+        self.ax_, self.figure_ = ax, ax.figure
+        return self
+
+    @classmethod
+    def from_comparison(cls, comparison, *, horizon=None, alpha=0.05, ax=None, title=None,
+                        ylabel="RMSE"):
+        """Plot each model's RMSE with its interval, marking those worse than the best.
+
+        Parameters
+        ----------
+        comparison : ForecastComparison
+            What :func:`skrnn.compare_forecasts` or :func:`skrnn.compare_backtests` returned.
+
+        horizon : int, default=None
+            Horizon to show; needed when the comparison has several.
+
+        alpha : float, default=0.05
+            Level below which a Holm-adjusted p-value against the best model is marked.
+
+        ax : matplotlib Axes, default=None
+            Axes to draw on, as in :meth:`plot`.
+
+        title : str, default=None
+            Axes title.
+
+        ylabel : str, default="RMSE"
+            Y-axis label; name the unit.
+
+        Returns
+        -------
+        display : ModelComparisonDisplay
+            The display, one interval per model.
+        """
+        models = getattr(comparison, "models", None)
+        if not isinstance(models, pd.DataFrame) or "rmse_low" not in models.columns:
+            raise TypeError("comparison must be what skrnn.compare_forecasts or "
+                            f"compare_backtests returned, got {type(comparison).__name__}.")
+        if models.attrs.get("loss") == "absolute":
+            raise ValueError("comparison was tested on absolute errors (loss='absolute'); its "
+                             "p-values are not about RMSE. Compare with loss='squared'.")
+        horizon = comparison._horizon(horizon)
+        rows = models[models["horizon"] == horizon]
+        results = rows[["model", "rmse", "rmse_low", "rmse_high", "p_vs_best"]]
+        return cls(results=results, alpha=alpha).plot(ax=ax, title=title, ylabel=ylabel)
 
     @classmethod
     def from_cv_results(cls, cv_results, *, window_param, model_param=None, ax=None,

@@ -2,8 +2,10 @@ import os
 import subprocess
 import sys
 
+import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 from sklearn.metrics import root_mean_squared_error
 
 from skrnn import cli
@@ -30,6 +32,20 @@ def test_compare_writes_table_and_figures(tmp_path, capsys):
     table = pd.read_csv(out / "results.csv", index_col="model")
     assert list(table.index) == ["lstm", "persistence"]
     assert set(table["window"]) <= {5, 10}
+    assert list(table.columns) == ["window", "cv_rmse", "cv_rmse_std", "test_rmse",
+                                   "test_rmse_low", "test_rmse_high", "p_vs_best",
+                                   "p_vs_persistence"]
+    assert (table["test_rmse_low"] < table["test_rmse"]).all()
+    assert (table["test_rmse"] < table["test_rmse_high"]).all()
+    best, other = table["test_rmse"].idxmin(), table["test_rmse"].idxmax()
+    assert np.isnan(table.loc[best, "p_vs_best"]) and 0 <= table.loc[other, "p_vs_best"] <= 1
+    assert np.isnan(table.loc["persistence", "p_vs_persistence"])
+    assert table.loc["lstm", "p_vs_persistence"] == table.loc[other, "p_vs_best"]
+    for column in ("test_rmse_low", "p_vs_best", "p_vs_persistence"):
+        assert column in printed
+    assert "Holm-adjusted" in printed and "studentized circular block bootstrap" in printed
+    assert f"{best} has the lowest RMSE" in printed
+    assert ("indistinguishable from it" in printed) != ("significantly worse" in printed)
 
 
 def test_table_rmse_is_sklearns_rmse_in_price_units():
@@ -42,6 +58,25 @@ def test_table_rmse_is_sklearns_rmse_in_price_units():
     # persistence: tomorrow's close predicted by today's close, in dollars
     assert result.table.loc["persistence", "test_rmse"] == pytest.approx(
         root_mean_squared_error(result.y_test, frame["Close"].loc[result.y_test.index]))
+    # one pair: its Diebold-Mariano p-value (Holm over one pair changes nothing), by hand
+    d = ((result.predictions["gru"] - result.y_test) ** 2
+         - (result.predictions["persistence"] - result.y_test) ** 2).to_numpy()
+    n = len(d)
+    statistic = d.mean() / np.sqrt(np.var(d) / n) * np.sqrt((n - 1) / n)  # HLN at h = 1
+    p_value = 2 * stats.t.sf(abs(statistic), n - 1)
+    assert result.table.loc["gru", "p_vs_persistence"] == pytest.approx(p_value, rel=1e-9)
+    worse = result.table["test_rmse"].idxmax()
+    assert result.table.loc[worse, "p_vs_best"] == pytest.approx(p_value, rel=1e-9)
+    assert result.significance.models.set_index("model")["rmse"].to_dict() == pytest.approx(
+        result.table["test_rmse"].to_dict(), rel=1e-12)
+
+
+def test_one_model_is_scored_without_tests(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert cli.main(["compare", *TINY_ARGS, "--models", "persistence", "--out", str(out)]) == 0
+    assert "One model: no interval or test" in capsys.readouterr().out
+    table = pd.read_csv(out / "results.csv", index_col="model")
+    assert list(table.columns) == ["window", "cv_rmse", "cv_rmse_std", "test_rmse"]
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,8 @@ import pytest
 
 ROOT = Path(__file__).parents[1]
 MODULES = ["skrnn._window", "skrnn._baseline", "skrnn._recurrent", "skrnn._forecast",
-           "skrnn._backtest", "skrnn._quantiles", "skrnn._split", "skrnn.plotting",
+           "skrnn._backtest", "skrnn._quantiles", "skrnn._split", "skrnn._significance",
+           "skrnn.plotting",
            "skrnn.datasets._bundled", "skrnn.datasets._supervised", "skrnn.datasets._yahoo",
            "skrnn.datasets._home"]
 

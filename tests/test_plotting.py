@@ -70,3 +70,56 @@ def test_comparison_display_errors():
     with pytest.raises(ValueError, match="neg_root_mean_squared_error"):
         ModelComparisonDisplay.from_cv_results(results, model_param="model",
                                                window_param="window")
+
+
+def test_comparison_display_shows_intervals_and_marks_significant_differences():
+    from skrnn import compare_forecasts
+
+    rng = np.random.default_rng(0)
+    y = rng.normal(size=300)
+    comparison = compare_forecasts(
+        y, {"sharp": y + rng.normal(size=300), "close": y + 1.02 * rng.normal(size=300),
+            "blurred": y + 2 * rng.normal(size=300)}, random_state=0)
+    display = ModelComparisonDisplay.from_comparison(comparison, ylabel="RMSE (USD)")
+    models = comparison.models.set_index("model")
+    assert list(display.lines_) == ["sharp", "close", "blurred"]
+    for i, (name, container) in enumerate(display.lines_.items()):
+        marker = container.lines[0]
+        np.testing.assert_allclose(np.asarray(marker.get_xdata(), float), [i])
+        np.testing.assert_allclose(np.asarray(marker.get_ydata(), float),
+                                   [models.loc[name, "rmse"]])
+        segment = container.lines[2][0].get_segments()[0]  # the vertical error bar
+        np.testing.assert_allclose(segment[:, 1], models.loc[name, ["rmse_low", "rmse_high"]]
+                                   .to_numpy(float))
+    best = comparison.best()
+    other = ({"sharp", "close"} - {best}).pop()
+    assert best in ("sharp", "close") and models.loc["blurred", "p_vs_best"] < 0.05
+    assert models.loc[other, "p_vs_best"] >= 0.05
+    texts = {name: mark.get_text() for name, mark in display.marks_.items()}
+    assert texts[best] == "best" and texts["blurred"] == "p < 0.001 *"
+    assert texts[other] == f"p = {models.loc[other, 'p_vs_best']:.3f}"
+    assert display.lines_[best].lines[0].get_marker() == "D"
+    assert display.lines_["blurred"].lines[0].get_markerfacecolor() == "white"  # hollow
+    assert display.lines_[other].lines[0].get_markerfacecolor() != "white"
+    assert [t.get_text() for t in display.ax_.get_xticklabels()] == ["sharp", "close",
+                                                                      "blurred"]
+    legend = [t.get_text() for t in display.ax_.get_legend().get_texts()]
+    assert "* worse than the best (p < 5 %, Holm)" in legend
+    assert display.ax_.get_ylabel() == "RMSE (USD)"
+    # at a stricter level nothing is marked but what is below it
+    strict = ModelComparisonDisplay.from_comparison(comparison, alpha=1e-300)
+    assert not any(mark.get_text().endswith("*") for mark in strict.marks_.values())
+
+
+def test_comparison_display_from_comparison_errors():
+    from skrnn import compare_forecasts
+
+    y = np.linspace(0, 1, 30)
+    absolute = compare_forecasts(y, {"a": y + 0.1, "b": y - 0.3}, loss="absolute")
+    with pytest.raises(ValueError, match="loss='absolute'"):
+        ModelComparisonDisplay.from_comparison(absolute)
+    with pytest.raises(TypeError, match="compare_forecasts"):
+        ModelComparisonDisplay.from_comparison({"rnn": 0.5})
+    with pytest.raises(ValueError, match="horizon=3 is not in the comparison"):
+        ModelComparisonDisplay.from_comparison(
+            compare_forecasts(y, {"a": y + 0.1, "b": y - 0.3}), horizon=3)
