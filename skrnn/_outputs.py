@@ -17,6 +17,10 @@ def write_together(folder, writers):
     Other files in `folder` are never touched.
     """
     folder = Path(folder)
+    for name in writers:
+        if (folder / name).exists() and not (folder / name).is_file():
+            raise OSError(f"cannot write {folder / name}: something other than a file has "
+                          f"that name; move it away")
     staging = Path(tempfile.mkdtemp(dir=folder, prefix=".skrnn-writing-"))
     unchanged = f"the previous outputs in {folder} are unchanged"
     try:

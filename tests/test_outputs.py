@@ -100,3 +100,12 @@ def test_files_are_flushed_before_they_are_moved(tmp_path, monkeypatch):
     write_together(tmp_path, writers("new"))
     assert events[:3] == ["fsync"] * 3 and "fsync" not in events[3:-1]
     assert events[3:-1] == ["replace"] * 3
+
+
+def test_a_folder_in_the_way_is_never_moved_or_deleted(tmp_path):
+    (tmp_path / "results.csv").mkdir()
+    (tmp_path / "results.csv" / "precious.txt").write_text("a day's work")
+    with pytest.raises(OSError, match="cannot write .*results.csv: something other than a file"):
+        write_together(tmp_path, writers("new"))
+    assert (tmp_path / "results.csv" / "precious.txt").read_text() == "a day's work"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["results.csv"]
