@@ -15,7 +15,7 @@ DEFAULTS = dict(last=1258, windows=(30, 60), splits=3, epochs=20, units=(50,), d
 QUICK = dict(last=400, windows=(20,), splits=2, epochs=2, units=(16,), dense_units=())
 OUTPUTS = ("forecast.png", "comparison.png", "results.csv")
 _PERIOD = re.compile(r"max|ytd|[1-9]\d*(d|wk|mo|y)")  # what Yahoo Finance accepts
-_ISO_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")  # year first: read one way only
+_YEAR_FIRST = re.compile(r"\d{4}([-/.])\d{1,2}\1\d{1,2}")  # year, month, day: one reading
 _UTC_OFFSET = re.compile(r"\d:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2})$")
 
 
@@ -288,8 +288,9 @@ def _parse_dates(column, date_format, where, header_lines):
                          f"{line(first)}: {text.iloc[first]!r}); write them all one way")
     if date_format:
         formats = [date_format]
-    elif _ISO_DATE.match(text.iloc[0]):
-        formats = ["ISO8601"]
+    elif year_first := _YEAR_FIRST.match(text.iloc[0]):
+        formats = ["ISO8601" if year_first[1] == "-" else
+                   guess_datetime_format(text.iloc[0], dayfirst=False) or "ISO8601"]
     else:
         formats = [guess_datetime_format(text.iloc[0], dayfirst=day_first)
                    for day_first in (False, True)]
@@ -427,6 +428,15 @@ def compare(args):
     return result
 
 
+def _one_line(exc):
+    """The error in one line: a multi-line message (GridSearchCV's "All the N fits failed",
+    with the tracebacks of the fits) is cut to its last line, the cause."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    if len(lines) <= 1:
+        return lines[0] if lines else repr(exc)
+    return f"{lines[-1]} (--debug shows the whole error)"
+
+
 def main(argv=None):
     """Entry point of the ``skrnn`` console script; returns the exit code."""
     debug = "--debug" in (sys.argv[1:] if argv is None else argv)
@@ -441,7 +451,7 @@ def main(argv=None):
     except (UsageError, ValueError, TypeError, OSError) as exc:
         if debug:
             raise
-        print(f"skrnn: error: {exc}", file=sys.stderr)
+        print(f"skrnn: error: {_one_line(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("skrnn: interrupted (the output files are written as one set, or not at all)",

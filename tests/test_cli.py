@@ -190,6 +190,14 @@ def test_dates_that_read_one_way_only_are_read_that_way(tmp_path, written, day_f
     assert list(read(path).index) == list(dates)
 
 
+@pytest.mark.parametrize("written", ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y-%m-%d %H:%M"])
+def test_year_first_dates_read_year_month_day(tmp_path, written):
+    path = tmp_path / "monthly.csv"
+    dates = pd.date_range("1995-01-01", periods=40, freq="MS")  # days <= 12: no hint from them
+    monthly_csv(path, dates.strftime(written))
+    assert list(read(path).index) == list(dates)
+
+
 def test_a_date_format_that_does_not_fit_names_the_line(tmp_path):
     path = tmp_path / "daily.csv"
     monthly_csv(path, pd.date_range("2024-01-01", periods=20, freq="D").strftime("%d/%m/%Y"))
@@ -417,3 +425,16 @@ def test_a_folder_given_as_csv_and_padded_headers(tmp_path):
     path = tmp_path / "padded.csv"
     path.write_text("Date, Close\n2024-01-01, 1.5\n2024-01-02, 1.6\n")
     assert list(read(path)["Close"]) == [1.5, 1.6]
+
+
+def test_an_error_from_inside_the_fits_is_one_line(tmp_path, monkeypatch, capsys):
+    from skrnn import _compare
+
+    def failing(*args, **kwargs):
+        raise ValueError("\nAll the 4 fits failed.\nTraceback (most recent call last):\n"
+                         "  File ...\nValueError: training diverged; lower learning_rate\n")
+
+    monkeypatch.setattr(_compare, "compare_models", failing)
+    assert cli.main(["compare", *FAST, "--last", "220", "--out", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == ("skrnn: error: ValueError: training diverged; lower "
+                                       "learning_rate (--debug shows the whole error)\n")
