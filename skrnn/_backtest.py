@@ -11,6 +11,7 @@ from sklearn.base import clone
 
 from ._compat import _num_samples, _safe_indexing
 from ._forecast import _longest_window
+from ._progress import on_terminal, progress_bar
 
 _STEP = re.compile(r"\[t\+(\d+)\]$")
 
@@ -28,6 +29,15 @@ def _check_int(value, name, minimum):
     if not isinstance(value, Integral) or isinstance(value, bool) or value < minimum:
         raise ValueError(f"{name} must be an int >= {minimum}, got {value!r}.")
     return int(value)
+
+
+def _check_verbose(verbose):
+    if isinstance(verbose, bool):
+        return int(verbose)
+    if not isinstance(verbose, Integral) or verbose not in (0, 1, 2):
+        raise ValueError(f"verbose must be False/0 (silent), True/1 (a progress bar) or 2 "
+                         f"(one line per fit), got {verbose!r}.")
+    return int(verbose)
 
 
 def _refit_every(refit, n_origins):
@@ -99,8 +109,11 @@ def backtest(estimator, X, y, *, initial, refit=False, window="expanding", gap=N
         known at the origin: for targets up to ``h`` steps ahead that is ``h - 1`` rows, the
         default (0 for one-step targets).
 
-    verbose : bool, default=False
-        Print one progress line per fit to standard error.
+    verbose : bool or int, default=False
+        Progress on standard error, as Keras' ``verbose``: False or 0 shows nothing; True or 1
+        a progress bar (fits done, elapsed time, time left) when standard error is a
+        terminal, and one line per fit when it is not (a log, a notebook); 2 one line per
+        fit.
 
     Returns
     -------
@@ -144,31 +157,37 @@ def backtest(estimator, X, y, *, initial, refit=False, window="expanding", gap=N
     if initial - gap < 1:
         raise ValueError(f"initial={initial} with gap={gap} leaves no training row; use "
                          "initial > gap.")
+    verbose = _check_verbose(verbose)
     n_origins = n_samples - initial
     every = _refit_every(refit, n_origins)
     starts = list(range(initial, n_samples, every))
     forecasts, bounds = [], []
     began = time.perf_counter()
-    for fit_number, start in enumerate(starts):
-        stop = min(start + every, n_samples)
-        end = start - gap
-        train = np.arange(0 if window == "expanding" else max(0, end - initial), end)
-        model = clone(estimator).fit(_safe_indexing(X, train), _safe_indexing(y, train))
-        # The block with the rows its first windows reach back to, and at least every row
-        # after the training rows (the gap): what is passed then continues the fitted rows
-        # (placed by its dates, or read as their continuation), and the block's windows lie
-        # inside it, so each is exact.
-        reach = (_longest_window(model) or 1) - 1
-        history = _safe_indexing(X, np.arange(max(train[0], min(start - reach, end)), stop))
-        keep = slice(-(stop - start), None)
-        forecasts.append(np.asarray(model.predict(history), dtype=float)
-                         .reshape(-1, truth.shape[1])[keep])
-        if hasattr(model, "predict_interval"):
-            bounds.append(np.asarray(model.predict_interval(history), dtype=float)
-                          .reshape(-1, truth.shape[1], 2)[keep])
-        if verbose:
-            print(f"backtest: fit {fit_number + 1}/{len(starts)}, origins {start}-{stop - 1}, "
-                  f"{time.perf_counter() - began:.1f} s", file=sys.stderr)
+    show_bar = verbose == 1 and on_terminal()
+    with progress_bar(len(starts), desc="backtest", unit="fit", show=show_bar) as bar:
+        for fit_number, start in enumerate(starts):
+            stop = min(start + every, n_samples)
+            end = start - gap
+            train = np.arange(0 if window == "expanding" else max(0, end - initial), end)
+            model = clone(estimator).fit(_safe_indexing(X, train), _safe_indexing(y, train))
+            # The block with the rows its first windows reach back to, and at least every
+            # row after the training rows (the gap): what is passed then continues the
+            # fitted rows (placed by its dates, or read as their continuation), and the
+            # block's windows lie inside it, so each is exact.
+            reach = (_longest_window(model) or 1) - 1
+            history = _safe_indexing(
+                X, np.arange(max(train[0], min(start - reach, end)), stop))
+            keep = slice(-(stop - start), None)
+            forecasts.append(np.asarray(model.predict(history), dtype=float)
+                             .reshape(-1, truth.shape[1])[keep])
+            if hasattr(model, "predict_interval"):
+                bounds.append(np.asarray(model.predict_interval(history), dtype=float)
+                              .reshape(-1, truth.shape[1], 2)[keep])
+            bar.update(1)
+            if verbose and not show_bar:
+                print(f"backtest: fit {fit_number + 1}/{len(starts)}, origins "
+                      f"{start}-{stop - 1}, {time.perf_counter() - began:.1f} s",
+                      file=sys.stderr)
     return _tidy(X, truth, horizons, np.concatenate(forecasts),
                  np.concatenate(bounds) if bounds else None, initial, every)
 

@@ -11,6 +11,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import MinMaxScaler
 
 from ._baseline import PersistenceRegressor
+from ._progress import CountingScorer
 from ._recurrent import GRURegressor, LSTMRegressor, RNNRegressor
 from ._significance import compare_forecasts
 from ._window import WindowTransformer
@@ -85,14 +86,23 @@ class Comparison:
 
 
 def compare_models(frame, *, target="Close", windows=(30, 60), models=MODELS, n_splits=3,
-                   test_fraction=0.2, network_params=None, n_jobs=None, progress=None):
+                   test_fraction=0.2, network_params=None, n_jobs=None, progress=None,
+                   on_fit=None):
     """Grid-search each model over `windows` with TimeSeriesSplit, then score the test span.
 
     The last `test_fraction` of rows is held out. Each model's window is chosen by
     cross-validated RMSE on the rest (``TimeSeriesSplit``), refitted there, and scored on
     the held-out rows. All RMSE are in the units of `target`.
+
+    `progress` receives a line of text as each model starts and ends. `on_fit`, a picklable
+    callable (such as ``FitCounter.report``), is called after each fit, in the process that
+    ran it: each fold of each window, then each refit, ``len(models) * (len(windows) *
+    n_splits + 1)`` calls in all.
     """
     progress = progress or (lambda message: None)
+    scoring = "neg_root_mean_squared_error"
+    if on_fit is not None:  # GridSearchCV has no progress hook; it scores right after each fit
+        scoring = CountingScorer(scoring, on_fit)
     X, y = make_supervised(frame, target)
     n_test = int(round(test_fraction * len(X)))
     X_train, X_test, y_train, y_test = X[:-n_test], X[-n_test:], y[:-n_test], y[-n_test:]
@@ -105,9 +115,11 @@ def compare_models(frame, *, target="Close", windows=(30, 60), models=MODELS, n_
             estimator,
             {window_param: list(windows)},
             cv=TimeSeriesSplit(n_splits=n_splits),
-            scoring="neg_root_mean_squared_error",
+            scoring=scoring,
             n_jobs=n_jobs,
         ).fit(X_train, y_train)
+        if on_fit is not None:
+            on_fit()  # the refit
         y_pred = pd.Series(search.predict(X_test), index=y_test.index, name=name)
         predictions[name] = y_pred
         best = search.best_index_

@@ -1,6 +1,8 @@
 """Rolling-origin backtests: the same forecasts as a hand loop, the refit schedule, the frame."""
 
+import io
 import math
+import sys
 
 import numpy as np
 import pandas as pd
@@ -133,6 +135,31 @@ def test_verbose_prints_one_line_per_fit(capsys):
     X, y = positions(50)
     backtest(Ridge(), X, y, initial=40, refit=4, verbose=True)
     assert capsys.readouterr().err.count("backtest: fit") == 3
+
+
+class Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+@pytest.mark.parametrize("verbose, bar, lines", [(True, True, 0), (1, True, 0), (2, False, 3),
+                                                 (False, False, 0), (0, False, 0)])
+def test_verbose_shows_a_progress_bar_on_a_terminal(monkeypatch, verbose, bar, lines):
+    monkeypatch.setattr(sys, "stderr", Terminal())
+    X, y = positions(50)
+    expected = backtest(Ridge(), X, y, initial=40, refit=4)
+    frame = backtest(Ridge(), X, y, initial=40, refit=4, verbose=verbose)
+    shown = sys.stderr.getvalue()
+    assert ("backtest: 100%" in shown and "3/3" in shown and "fit" in shown) is bar
+    assert shown.count("backtest: fit") == lines
+    pd.testing.assert_frame_equal(frame, expected)
+
+
+@pytest.mark.parametrize("verbose", [3, -1, "yes", 0.5])
+def test_verbose_must_be_a_level(verbose):
+    X, y = positions(50)
+    with pytest.raises(ValueError, match="verbose must be False/0"):
+        backtest(Ridge(), X, y, initial=40, verbose=verbose)
 
 
 @pytest.mark.parametrize("kwargs, message", [

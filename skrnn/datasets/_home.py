@@ -37,13 +37,17 @@ def write_atomically(path, write):
     """Call ``write(tmp_path)`` then move the file into `path` in one step.
 
     An interruption at any point leaves either the old file or the new one, never a partial
-    file: the temporary file lives in the same folder and ``os.replace`` is atomic.
+    file: the temporary file lives in the same folder, its bytes are flushed to the disk
+    before ``os.replace`` (atomic) puts it in place, so that a power cut cannot leave an
+    empty file under the final name either.
     """
     path = Path(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(fd)
     try:
         write(tmp)
+        with open(tmp, "rb+") as written:
+            os.fsync(written.fileno())
         os.chmod(tmp, 0o644)  # mkstemp creates owner-only files; outputs are ordinary files
         os.replace(tmp, path)
     except BaseException:
