@@ -50,7 +50,8 @@ WINDOW = 20
 
 def readme_pipeline(model):
     return TransformedTargetRegressor(
-        make_pipeline(MinMaxScaler(), WindowTransformer(window=WINDOW), model),
+        make_pipeline(MinMaxScaler().set_output(transform="pandas"),  # keeps the dates
+                      WindowTransformer(window=WINDOW), model),
         transformer=MinMaxScaler())
 
 

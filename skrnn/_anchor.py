@@ -21,11 +21,23 @@ import numpy as np
 _CHUNK = 1024  # rows per chunk: a few MB even for windows of hundreds of steps
 
 
-def standardisation(values):
-    """Mean and scale per column of a 2-D array; constant columns get scale 1."""
-    mean = values.mean(axis=0)
-    scale = values.std(axis=0)
-    return mean, np.where(scale > 0, scale, 1.0)
+def _weights_or_ones(weights, n):
+    return np.ones(n) if weights is None else np.asarray(weights, dtype=np.float64)
+
+
+def standardisation(values, weights=None):
+    """Weighted mean and scale per column of a 2-D array; constant columns get scale 1.
+
+    Computed on the values divided by their largest magnitude, so that neither squares of
+    1e200 overflow nor squares of 1e-200 vanish (a plain ``std`` returns inf or 0 there).
+    """
+    weights = _weights_or_ones(weights, len(values))
+    peak = np.max(np.abs(values[weights > 0]), axis=0) if np.any(weights > 0) else 0.0
+    peak = np.where(peak > 0, peak, 1.0)
+    scaled = values / peak
+    mean = np.average(scaled, axis=0, weights=weights)
+    deviation = np.sqrt(np.average((scaled - mean) ** 2, axis=0, weights=weights))
+    return mean * peak, np.where(deviation > 0, deviation * peak, 1.0)
 
 
 def flat_design(rows, n_covariates=0):
@@ -50,11 +62,13 @@ def normalised_windows(rows, n_covariates=0, eps=1e-8):
     return normalised, mean, std
 
 
-def _chunks(X, y, x_mean, x_scale, y_mean, y_scale, n_covariates, per_window):
-    """Standardised windows and targets, one chunk at a time. With `per_window`
-    ``(feature, slope, intercept)`` (y in standardised units = slope * feature + intercept),
-    windows are normalised one by one and targets put in the units of their window's
-    `feature`: ``((y - intercept) / slope - mean) / std``."""
+def _chunks(X, y, x_mean, x_scale, y_mean, y_scale, n_covariates, per_window,
+            sample_weight=None):
+    """Standardised windows, targets and sample weights, one chunk at a time. With
+    `per_window` ``(feature, slope, intercept)`` (y in standardised units = slope * feature +
+    intercept), windows are normalised one by one and targets put in the units of their
+    window's `feature`: ``((y - intercept) / slope - mean) / std``."""
+    weights = _weights_or_ones(sample_weight, len(X))
     for start in range(0, len(X), _CHUNK):
         rows = (np.asarray(X[start : start + _CHUNK], dtype=np.float64) - x_mean) / x_scale
         target = (y[start : start + _CHUNK] - y_mean) / y_scale
@@ -62,7 +76,7 @@ def _chunks(X, y, x_mean, x_scale, y_mean, y_scale, n_covariates, per_window):
             feature, slope, intercept = per_window
             rows, mean, std = normalised_windows(rows, n_covariates)
             target = ((target - intercept) / slope - mean[:, [feature]]) / std[:, [feature]]
-        yield rows, target
+        yield rows, target, weights[start : start + _CHUNK, None]
 
 
 # Penalties tried for the linear anchor, relative to the mean eigenvalue of X'X: from nearly
@@ -72,39 +86,42 @@ RELATIVE_ALPHAS = (1e-6, 1e-4, 1e-3, 1e-2, 1e-1, 1.0, 10.0, 100.0)
 
 def ridge_on_windows(X, y, x_mean, x_scale, y_mean, y_scale, prior=None,
                      relative_alphas=RELATIVE_ALPHAS, n_covariates=0, per_window=None,
-                     return_error=False):
+                     return_error=False, sample_weight=None):
     """Ridge coefficients of standardised y on standardised flattened windows, shrunk toward
     `prior`, with the penalty that predicts the training rows best when each is left out.
 
     `X` is ``(n, timesteps, features)``, possibly a strided view; it is read in chunks, so no
     ``n x timesteps x features`` copy is made. The coefficients minimise
-    ``|y - X b - c|^2 + alpha |b - prior_kernel|^2`` (the intercept is not penalised): with a
-    persistence `prior`, a large penalty gives the persistence forecast plus a drift, a small
-    one least squares — the random-walk prior of Litterman (1986). Each penalty is one of
-    `relative_alphas` times the mean eigenvalue of ``X'X``, so it does not depend on the window
-    length or on the units; the one kept has the lowest exact leave-one-out error (closed form,
-    as scikit-learn's ``RidgeCV``), which is a sound choice for autoregressions (Bergmeir,
-    Hyndman and Koo 2018). `prior` is ``(kernel, bias)`` like the result, None for zeros.
-    Returns ``kernel`` of shape ``(width, n_outputs)`` and ``bias`` of shape ``(n_outputs,)``,
-    both in standardised units, where `width` is that of :func:`flat_design`; with
-    `return_error`, also the fit's mean squared leave-one-out error.
+    ``sum w |y - X b - c|^2 + alpha |b - prior_kernel|^2`` (the intercept is not penalised;
+    `w` the sample weights, ones by default): with a persistence `prior`, a large penalty gives
+    the persistence forecast plus a drift, a small one least squares — the random-walk prior of
+    Litterman (1986). Each penalty is one of `relative_alphas` times the mean eigenvalue of
+    ``X'WX``, so it does not depend on the window length, the units or the scale of the
+    weights; the one kept has the lowest exact, weighted leave-one-out error (closed form, as
+    scikit-learn's ``RidgeCV``), which is a sound choice for autoregressions (Bergmeir,
+    Hyndman and Koo 2018). A row of zero weight counts for nothing, as if it were not there.
+    `prior` is ``(kernel, bias)`` like the result, None for zeros. Returns ``kernel`` of shape
+    ``(width, n_outputs)`` and ``bias`` of shape ``(n_outputs,)``, both in standardised units,
+    where `width` is that of :func:`flat_design`; with `return_error`, also the fit's weighted
+    mean squared leave-one-out error.
     """
     n, timesteps, n_features = X.shape
+    part = (x_mean, x_scale, y_mean, y_scale, n_covariates, per_window, sample_weight)
     width = timesteps * (n_features - n_covariates) + n_covariates
     gram = np.zeros((width + 1, width + 1))  # the design with a column of ones, last
     cross = np.zeros((width + 1, y.shape[1]))
-    for design, target in _designs(X, y, x_mean, x_scale, y_mean, y_scale, n_covariates,
-                                   per_window):
-        gram += design.T @ design
-        cross += design.T @ target
+    for design, target, weight in _designs(X, y, *part):
+        gram += design.T @ (design * weight)
+        cross += design.T @ (target * weight)
+    total = gram[width, width]  # the sum of the weights
     if prior is None:
         prior = np.zeros((width, y.shape[1])), np.zeros(y.shape[1])
     start = np.vstack([prior[0], np.reshape(prior[1], (1, -1))])
     # In terms of the residual r = y - prior's forecast, centred: a plain ridge regression.
-    mean = gram[:width, width] / n
-    residual_mean = (cross[width] - gram[width] @ start) / n
-    centred_gram = gram[:width, :width] - n * np.outer(mean, mean)
-    centred_cross = cross[:width] - gram[:width] @ start - n * np.outer(mean, residual_mean)
+    mean = gram[:width, width] / total
+    residual_mean = (cross[width] - gram[width] @ start) / total
+    centred_gram = gram[:width, :width] - total * np.outer(mean, mean)
+    centred_cross = cross[:width] - gram[:width] @ start - total * np.outer(mean, residual_mean)
     eigenvalues, eigenvectors = np.linalg.eigh(centred_gram)
     eigenvalues = np.maximum(eigenvalues, 0.0)
     projected_cross = eigenvectors.T @ centred_cross
@@ -112,28 +129,41 @@ def ridge_on_windows(X, y, x_mean, x_scale, y_mean, y_scale, prior=None,
     penalties = [max(alpha * unit, 1e-12) for alpha in relative_alphas]
     errors = np.zeros(len(penalties))
     if len(penalties) > 1 or return_error:
-        for design, target in _designs(X, y, x_mean, x_scale, y_mean, y_scale, n_covariates,
-                                       per_window):
+        for design, target, weight in _designs(X, y, *part):
             projected = (design[:, :width] - mean) @ eigenvectors
             squared = projected**2
             residual = target - design @ start - residual_mean
             for i, candidate in enumerate(penalties):
                 inverse = 1.0 / (eigenvalues + candidate)
-                leverage = 1.0 / n + squared @ inverse
+                leverage = weight[:, 0] * (1.0 / total + squared @ inverse)
                 fitted = projected @ (projected_cross * inverse[:, None])
                 left_out = (residual - fitted) / np.maximum(1.0 - leverage, 1e-12)[:, None]
-                errors[i] += float(np.sum(left_out**2))
+                errors[i] += float(np.sum(weight * left_out**2))
     best = int(np.argmin(errors))
     shift = eigenvectors @ (projected_cross / (eigenvalues + penalties[best])[:, None])
     kernel, bias = start[:width] + shift, start[width] + residual_mean - mean @ shift
-    return (kernel, bias, errors[best] / y.size) if return_error else (kernel, bias)
+    return (kernel, bias, errors[best] / (total * y.shape[1])) if return_error else (kernel, bias)
 
 
-def _designs(X, y, x_mean, x_scale, y_mean, y_scale, n_covariates, per_window):
-    """The flat windows of :func:`_chunks` with a column of ones, and their targets."""
-    for rows, target in _chunks(X, y, x_mean, x_scale, y_mean, y_scale, n_covariates,
-                                per_window):
-        yield np.hstack([flat_design(rows, n_covariates), np.ones((len(rows), 1))]), target
+def _designs(X, y, x_mean, x_scale, y_mean, y_scale, n_covariates, per_window, sample_weight):
+    """The flat windows of :func:`_chunks` with a column of ones, their targets and weights."""
+    for rows, target, weight in _chunks(X, y, x_mean, x_scale, y_mean, y_scale, n_covariates,
+                                        per_window, sample_weight):
+        design = np.hstack([flat_design(rows, n_covariates), np.ones((len(rows), 1))])
+        yield design, target, weight
+
+
+def _line(x, y, weights=None):
+    """Weighted least-squares slope and intercept of each column of y on x; a zero slope (the
+    weighted mean) when x does not vary. Computed on centred values, without warnings."""
+    weights = _weights_or_ones(weights, len(x))
+    x_mean = np.average(x, weights=weights)
+    y_mean = np.average(y, axis=0, weights=weights)
+    spread = np.sum(weights * (x - x_mean) ** 2)
+    if not spread > 0:
+        return np.zeros(y.shape[1:]), y_mean
+    slope = (weights * (x - x_mean)) @ (y - y_mean) / spread
+    return slope, y_mean - slope * x_mean
 
 
 def next_value_map(last, y, *, max_lag=64):
@@ -143,26 +173,38 @@ def next_value_map(last, y, *, max_lag=64):
     scaled differently (two fitted scalers). Then ``y[t] = a * last[t + h] + b`` holds to float
     precision for one lag ``h``, and ``(a, b)`` converts X's units into y's. Returns ``(a, b)``
     arrays of shape ``(n_outputs,)``, or None when some column has no such exact relation (y is
-    not a later value of that feature).
+    not a later value of that feature). The search runs on standardised values, so the scale
+    of the data (1e-300 or 1e300) does not matter.
     """
+    (x_mean,), (x_scale,) = standardisation(last[:, None])
+    y_mean, y_scale = standardisation(y)
+    last_units = (last - x_mean) / x_scale
     slopes, intercepts = [], []
-    for column in y.T:
-        found = _exact_affine_lag(last, column, max_lag)
-        if found is None and np.isin(column, last).mean() >= 0.9:
+    for k, column in enumerate(((y - y_mean) / y_scale).T):
+        found = _exact_affine_lag(last_units, column, max_lag)
+        if found is None and np.isin(y[:, k], last).mean() >= 0.9:
             # A panel in no lag order (series of different lengths, sorted by date): y's
             # values are the feature's own values, unscaled.
-            found = (1.0, 0.0)
+            slopes.append(1.0)
+            intercepts.append(0.0)
+            continue
         if found is None:
             return None
-        slopes.append(found[0])
-        intercepts.append(found[1])
+        # column = a * last_units + b, in X's and y's own units:
+        slope = found[0] * y_scale[k] / x_scale
+        intercept = y_mean[k] + y_scale[k] * found[1] - slope * x_mean
+        if abs(slope - 1) <= 1e-9 and abs(intercept) <= 1e-9 * max(y_scale[k], abs(y_mean[k])):
+            slope, intercept = 1.0, 0.0  # the same units: the last value itself, no float noise
+        slopes.append(slope)
+        intercepts.append(intercept)
     return np.asarray(slopes), np.asarray(intercepts)
 
 
 def _exact_affine_lag(last, target, max_lag, share=0.9):
-    """The exact affine map at the first lag where it holds for `share` of the row pairs
-    (not all: in a panel of series stacked one after another, pairs that straddle two series
-    break it), fitted on the pairs where it holds; None if no lag has one."""
+    """The exact affine map (on standardised values) at the first lag where it holds for
+    `share` of the row pairs (not all: in a panel of series stacked one after another, pairs
+    that straddle two series break it), fitted on the pairs where it holds; None if no lag
+    has one."""
     scale = max(np.ptp(target), 1e-300)
     # At least 5 pairs per lag, so that two or three points cannot fit "exactly" by chance.
     for lag in range(1, min(max_lag, len(last) - 5) + 1):
@@ -175,83 +217,97 @@ def _exact_affine_lag(last, target, max_lag, share=0.9):
         intercept = np.median(aligned - slope * source)
         exact = np.abs(slope * source + intercept - aligned) <= 1e-6 * scale
         if exact.mean() >= share and np.ptp(source[exact]) > 0:
-            slope, intercept = np.polyfit(source[exact], aligned[exact], 1)
-            if abs(slope - 1) <= 1e-9 and abs(intercept) <= 1e-9 * scale:
-                return 1.0, 0.0  # the same units: the last value itself, without float noise
-            return slope, intercept
+            slope, intercept = _line(source[exact], aligned[exact, None])
+            return float(slope[0]), float(intercept[0])
     return None
 
 
-def last_value_map(last, y, feature, *, x_mean, x_scale, y_mean, y_scale):
+def last_value_map(last, y, feature, *, x_mean, x_scale, y_mean, y_scale, sample_weight=None):
     """The ``"last"`` anchor in standardised units: per-output slope and intercept on the last
-    standardised value of `feature`, from the exact map of :func:`next_value_map` (least
-    squares when y is not a later value of the feature)."""
+    standardised value of `feature`, from the exact map of :func:`next_value_map` (weighted
+    least squares when y is not a later value of the feature)."""
     unit_map = next_value_map(last, y)
-    slope, intercept = unit_map if unit_map is not None else np.polyfit(last, y, 1)
+    if unit_map is None:  # fitted where both are standardised, then stated in y's units
+        x_units = (last - x_mean[feature]) / x_scale[feature]
+        slope, intercept = _line(x_units, (y - y_mean) / y_scale, sample_weight)
+        return slope, intercept
+    slope, intercept = unit_map
     # y_std = (slope * (x_std * x_scale + x_mean) + intercept - y_mean) / y_scale
     kernel = slope * x_scale[feature] / y_scale
     bias = (slope * x_mean[feature] + intercept - y_mean) / y_scale
     return kernel, bias
 
 
-def validation_error(name, weights, X, y, feature, *, x_mean, x_scale, y_mean, y_scale,
-                     n_covariates=0, per_window=None):
-    """Mean squared error of an anchor on rows it was not fitted on, in the units it forecasts
-    (standardised y; with `per_window`, those of each window's normalised `feature`)."""
-    kernel, bias = weights
-    squared = 0.0
-    for rows, target in _chunks(X, y, x_mean, x_scale, y_mean, y_scale, n_covariates,
-                                per_window):  # in chunks, never copied whole
+def validation_error(name, coefficients, X, y, feature, *, x_mean, x_scale, y_mean, y_scale,
+                     n_covariates=0, per_window=None, sample_weight=None):
+    """Weighted mean squared error of an anchor on rows it was not fitted on, in the units it
+    forecasts (standardised y; with `per_window`, those of each window's normalised
+    `feature`)."""
+    kernel, bias = coefficients
+    squared, total = 0.0, 0.0
+    for rows, target, weight in _chunks(X, y, x_mean, x_scale, y_mean, y_scale, n_covariates,
+                                        per_window, sample_weight):  # never copied whole
         if name == "linear":
             prediction = flat_design(rows, n_covariates) @ kernel + bias
         else:
             prediction = rows[:, -1, feature : feature + 1] * kernel + bias
-        squared += float(np.sum((prediction - target) ** 2))
-    return squared / y.size
+        squared += float(np.sum(weight * (prediction - target) ** 2))
+        total += float(np.sum(weight)) * y.shape[1]
+    return squared / total
 
 
 def fit_anchor(name, X, y, feature, n_covariates=0, per_window=None, return_error=False,
-               **stats):
+               sample_weight=None, **stats):
     """Kernel and bias of the anchor `name` ("linear" or "last"), in standardised units (with
     `per_window`, in those of each window's normalised `feature`, where "last" is the
     window's last value itself). With `return_error`, also its mean squared error on rows it
     did not see: leave-one-out for "linear"; for "last", which fits nothing but the exact
-    map between units, its error on the training rows."""
+    map between units, its error on the training rows. Sample weights weigh every sum."""
     if per_window is not None:
         last = np.ones(y.shape[1]), np.zeros(y.shape[1])
     else:
-        last = last_value_map(X[:, -1, feature], y, feature, **stats)
+        last = last_value_map(X[:, -1, feature], y, feature, sample_weight=sample_weight,
+                              **stats)
+    part = dict(n_covariates=n_covariates, per_window=per_window, sample_weight=sample_weight)
     if name == "last":
         if not return_error:
             return last
-        return (*last, validation_error(name, last, X, y, feature, n_covariates=n_covariates,
-                                        per_window=per_window, **stats))
+        return (*last, validation_error(name, last, X, y, feature, **part, **stats))
     n_windowed = X.shape[2] - n_covariates
     width = X.shape[1] * n_windowed + n_covariates
     prior = np.zeros((width, y.shape[1]))
     prior[(X.shape[1] - 1) * n_windowed + feature] = last[0]  # the feature's last value
-    return ridge_on_windows(X, y, prior=(prior, last[1]), n_covariates=n_covariates,
-                            per_window=per_window, return_error=return_error, **stats)
+    return ridge_on_windows(X, y, prior=(prior, last[1]), return_error=return_error, **part,
+                            **stats)
 
 
 def choose_anchor(X, y, feature, *, n_blocks=3, fraction=0.3, n_covariates=0, per_window=None,
-                  **stats):
+                  sample_weight=None, **stats):
     """The anchor that forecasts the end of the training rows better, by rolling origins.
 
-    The last `fraction` of the rows is cut into `n_blocks` successive blocks; for each, both
-    anchors are refitted (in closed form, so cheaply) on the rows before it and scored on it.
-    Summed over the blocks, this is a far less noisy choice than one validation span. With too
-    few rows for that, the persistence anchor, which has nothing to overfit.
+    The last `fraction` of the rows (of positive weight) is cut into `n_blocks` successive
+    blocks; for each, both anchors are refitted (in closed form, so cheaply) on the rows before
+    it and scored on it. Summed over the blocks, this is a far less noisy choice than one
+    validation span. With too few rows for that, the persistence anchor, which has nothing to
+    overfit.
     """
-    n = len(X)
-    edges = np.linspace(n - int(fraction * n), n, n_blocks + 1).astype(int)
-    if edges[0] < 5 or np.any(np.diff(edges) < 1):
+    counted = np.arange(len(X)) if sample_weight is None else np.flatnonzero(sample_weight > 0)
+    n = len(counted)
+    cuts = np.linspace(n - int(fraction * n), n, n_blocks + 1).astype(int)
+    if cuts[0] < 5 or np.any(np.diff(cuts) < 1):
         return "last"
+    edges = np.append(counted, len(X))[cuts]  # row positions of the blocks' first rows
+    weights = _weights_or_ones(sample_weight, len(X))
     errors = {"linear": 0.0, "last": 0.0}
     for start, stop in zip(edges[:-1], edges[1:], strict=True):
+        block_weight = float(np.sum(weights[start:stop]))
         for name in errors:
             part = dict(n_covariates=n_covariates, per_window=per_window, **stats)
-            weights = fit_anchor(name, X[:start], y[:start], feature, **part)
+            coefficients = fit_anchor(name, X[:start], y[:start], feature,
+                                      sample_weight=None if sample_weight is None
+                                      else sample_weight[:start], **part)
             errors[name] += validation_error(
-                name, weights, X[start:stop], y[start:stop], feature, **part) * (stop - start)
+                name, coefficients, X[start:stop], y[start:stop], feature,
+                sample_weight=None if sample_weight is None else sample_weight[start:stop],
+                **part) * block_weight
     return min(errors, key=errors.get)

@@ -4,7 +4,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted
 
-from ._compat import _fit_context
+from ._compat import _check_sample_weight, _fit_context
 from ._sequences import check_sequences
 from ._versioning import VersionedPickleMixin
 
@@ -20,7 +20,7 @@ class SequenceRegressor(VersionedPickleMixin, RegressorMixin, BaseEstimator):
     """
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y):
+    def fit(self, X, y, sample_weight=None):
         """Fit the regressor on windows `X` and targets `y`.
 
         Parameters
@@ -33,6 +33,13 @@ class SequenceRegressor(VersionedPickleMixin, RegressorMixin, BaseEstimator):
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
             Targets aligned with the rows of `X`; one output per column.
 
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weight of each row's loss (recent days more, outliers less); None
+            weighs all rows alike. A row of weight zero counts for nothing, as if it were not
+            there, but its values stay in the windows of the rows after it. Routed by
+            scikit-learn's metadata routing (``set_fit_request(sample_weight=True)``) or
+            passed as ``model__sample_weight`` in a Pipeline.
+
         Returns
         -------
         self : object
@@ -41,10 +48,12 @@ class SequenceRegressor(VersionedPickleMixin, RegressorMixin, BaseEstimator):
         previous = dict(vars(self))
         try:
             X, y = check_sequences(self, X, y, reset=True)
+            if sample_weight is not None:
+                sample_weight = _check_sample_weight(sample_weight, X, ensure_non_negative=True)
             self._y_ndim = y.ndim
             y = y.reshape(len(y), -1)
             self.n_outputs_ = y.shape[1]
-            self._fit_sequences(X, y)
+            self._fit_sequences(X, y, sample_weight)
         except BaseException:
             # Failed or interrupted: back to the previous state (unfitted or fitted), never
             # half-fitted with new validation attributes and an old model.

@@ -94,7 +94,7 @@ class PersistenceRegressor(SequenceRegressor):
         self.target_feature = target_feature
         self.column_order = column_order
 
-    def _fit_sequences(self, X, y):
+    def _fit_sequences(self, X, y, sample_weight):  # nothing is fitted: weights change nothing
         self._check_target_feature()
         last = X[:, -1, self.target_feature]
         unit_map = next_value_map(last, y)

@@ -159,13 +159,21 @@ class _RecurrentRegressor(SequenceRegressor):
         self.random_state = random_state
         self.verbose = verbose
 
-    def _fit_sequences(self, X, y):
+    def _fit_sequences(self, X, y, sample_weight):
         units = _check_layer_sizes(self.units, "units", allow_empty=False)
         dense_units = _check_layer_sizes(self.dense_units, "dense_units", allow_empty=True)
         if self.anchor is not None or self.normalization == "window":
             self._check_target_feature()
-        n_validation = int(self.validation_fraction * len(X)) if self.early_stopping else 0
-        architecture = self._closed_form_part(X, y, units, dense_units)
+        n_counted = len(X) if sample_weight is None else int(np.sum(sample_weight > 0))
+        if n_counted < 2:
+            raise ValueError(
+                f"{type(self).__name__} needs at least 2 samples of positive weight to fit, got "
+                f"n_samples={n_counted}: one row gives no scale to standardise by and no "
+                "relation between X and y. Pass more rows."
+            )
+        architecture = self._closed_form_part(X, y, units, dense_units, sample_weight)
+        self.x_mean_, self.x_scale_ = architecture.x_mean, architecture.x_scale
+        self.y_mean_, self.y_scale_ = architecture.y_mean, architecture.y_scale
         self.anchor_ = architecture.anchor
         if architecture.quantiles:
             self.quantiles_ = np.asarray(architecture.quantiles)
@@ -173,7 +181,7 @@ class _RecurrentRegressor(SequenceRegressor):
             vars(self).pop("quantiles_", None)
         same_names = [f.name for f in fields(Training) if f.name != "validation"]
         training = Training(
-            validation=n_validation / len(X),
+            validation=self.validation_fraction if self.early_stopping else 0.0,
             **{name: getattr(self, name) for name in same_names},
         )
         from . import _network
@@ -184,21 +192,24 @@ class _RecurrentRegressor(SequenceRegressor):
             architecture=architecture,
             training=training,
             seed=int(check_random_state(self.random_state).randint(2**31 - 1)),
+            sample_weight=sample_weight,
         )
         if not np.all(np.isfinite(self.history_["loss"])):
             raise ValueError(
                 "Training diverged: the loss became NaN or infinite. Lower learning_rate."
             )
 
-    def _closed_form_part(self, X, y, units, dense_units):
-        """Standardisation and anchor, fitted on all training rows ("auto": see _anchor)."""
-        x_mean, x_scale = _anchor.standardisation(X[:, -1, :])  # the series, not its windows
-        y_mean, y_scale = _anchor.standardisation(y)
+    def _closed_form_part(self, X, y, units, dense_units, sample_weight):
+        """Standardisation and anchor, fitted on all training rows, weighted by
+        `sample_weight` ("auto": see _anchor)."""
+        # the series, not its windows
+        x_mean, x_scale = _anchor.standardisation(X[:, -1, :], sample_weight)
+        y_mean, y_scale = _anchor.standardisation(y, sample_weight)
         stats = dict(x_mean=x_mean, x_scale=x_scale, y_mean=y_mean, y_scale=y_scale)
         feature, window_map = self.target_feature, None
         if self.normalization == "window":
-            window_map = self._window_map(X, y, stats)
-        part = dict(n_covariates=self.n_covariates_,
+            window_map = self._window_map(X, y, stats, sample_weight)
+        part = dict(n_covariates=self.n_covariates_, sample_weight=sample_weight,
                     per_window=None if window_map is None else (feature, *window_map), **stats)
         chosen = self.anchor
         if chosen == "auto":
@@ -220,11 +231,12 @@ class _RecurrentRegressor(SequenceRegressor):
             window_map=window_map, **stats,
         )
 
-    def _window_map(self, X, y, stats):
+    def _window_map(self, X, y, stats, sample_weight):
         """Slope and intercept from `target_feature` to each column of y, standardised units:
         with ``normalization="window"``, each forecast is made in its window's units."""
         slope, intercept = _anchor.last_value_map(
-            X[:, -1, self.target_feature], y, self.target_feature, **stats)
+            X[:, -1, self.target_feature], y, self.target_feature, sample_weight=sample_weight,
+            **stats)
         if np.any(np.abs(slope) < 1e-6):
             raise ValueError(
                 "normalization='window' forecasts in the units of each window's "
@@ -234,19 +246,21 @@ class _RecurrentRegressor(SequenceRegressor):
             )
         return slope, intercept
 
-    def _predict_sequences(self, X):
+    def _forecast(self, X):
         from . import _network
 
+        return _network.predict_network(self.model_, X, x_mean=self.x_mean_,
+                                        x_scale=self.x_scale_, y_mean=self.y_mean_,
+                                        y_scale=self.y_scale_)
+
+    def _predict_sequences(self, X):
         if not hasattr(self, "quantiles_"):
-            return _network.predict_network(self.model_, X)
+            return self._forecast(X)
         return self._levels(X)[..., list(self.quantiles_).index(0.5)]
 
     def _levels(self, X):
         """Every quantile level for 3-D X: ``(n_samples, n_outputs, n_quantiles)``."""
-        from . import _network
-
-        outputs = _network.predict_network(self.model_, X).astype(np.float64)
-        return outputs.reshape(len(X), self.n_outputs_, len(self.quantiles_))
+        return self._forecast(X).reshape(len(X), self.n_outputs_, len(self.quantiles_))
 
     def predict_quantiles(self, X):
         """Forecast every level of ``quantiles_`` for each window of `X`.

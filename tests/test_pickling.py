@@ -72,7 +72,7 @@ def test_pickle_round_trip_gives_identical_predictions():
 
 
 def test_a_model_saved_when_its_fixed_values_were_constants_still_loads():
-    from skrnn._network import Affine
+    from skrnn._network.layers import Affine
 
     layer = Affine([2.0], [1.0])
     layer.build((None, 1))

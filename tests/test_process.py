@@ -160,3 +160,24 @@ def test_no_environment_variable_is_set(variable):
     code = (f"import os; before = os.environ.get({variable!r}); from skrnn import _network;"
             f"print(os.environ.get({variable!r}) == before)")
     assert run_python(code) == "True"
+
+
+_FORKED_MODEL = {}
+
+
+def _predict_in_the_child(rows):
+    return _FORKED_MODEL["model"].predict(rows)
+
+
+def test_a_forked_child_that_calls_a_fitted_network_fails_at_once_with_the_fix():
+    import multiprocessing
+
+    from conftest import TINY_NETWORK, sine_series
+
+    X, y = sine_series()
+    windows = np.lib.stride_tricks.sliding_window_view(X[:, 0], 5)
+    _FORKED_MODEL["model"] = LSTMRegressor(**TINY_NETWORK, random_state=0).fit(
+        windows, y[4:])
+    with (multiprocessing.get_context("fork").Pool(1) as pool,
+          pytest.raises(RuntimeError, match=r"forked .*get_context\('spawn'\)")):
+        pool.apply_async(_predict_in_the_child, (windows[:3],)).get(timeout=120)

@@ -12,7 +12,7 @@ from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MinMaxScaler
 
-from conftest import TINY_NETWORK, ar2_series, linear_anchor_by_hand
+from conftest import TINY_NETWORK, ar2_series, linear_anchor_by_hand, sine_series
 from skrnn import GRURegressor, LSTMRegressor, WindowTransformer, predict_quantiles
 
 QUANTILE_NETWORK = dict(TINY_NETWORK, loss="quantile", random_state=0)
@@ -120,3 +120,13 @@ def test_quantiles_of_a_point_network_or_a_linear_model_are_refused():
         refitted.predict_quantiles(X)
     with pytest.raises(TypeError, match="Ridge gives no quantiles"):
         predict_quantiles(make_pipeline(MinMaxScaler(), Ridge()).fit(X, y), X)
+
+
+def test_the_median_alone_is_a_quantile_network():
+    X, y = sine_series()
+    windows = WindowTransformer(window=5, time_axis="positions").fit_transform(X)
+    model = GRURegressor(**TINY_NETWORK, loss="quantile", quantiles=(0.5,),
+                         random_state=0).fit(windows, y)
+    levels = model.predict_quantiles(windows)
+    assert levels.shape == (len(X), 1)
+    np.testing.assert_array_equal(levels[:, 0], model.predict(windows))

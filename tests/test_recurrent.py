@@ -116,6 +116,10 @@ def test_verbose_controls_keras_output(capfd):
     assert quiet.out == "" and quiet.err == ""
     LSTMRegressor(**TINY, random_state=0, verbose=2).fit(X.repeat(3, axis=1), y)
     assert "Epoch 2/2" in capfd.readouterr().out
+    # 160 rows in batches of 32: the bar counts 5 batches, not calls of 32 batches each
+    LSTMRegressor(**TINY, random_state=0, verbose=1).fit(X.repeat(3, axis=1), y)
+    bar = capfd.readouterr().out
+    assert "Epoch 2/2" in bar and "5/5" in bar and "32/5" not in bar
 
 
 @pytest.mark.parametrize("fitted_before", [False, True])
@@ -140,7 +144,7 @@ def test_interrupted_fit_leaves_previous_state(monkeypatch, fitted_before):
         np.testing.assert_array_equal(model.predict(X.repeat(3, axis=1)), before)
 
 
-@pytest.mark.parametrize("scale", [1e9, 1e-9, 1.0])
+@pytest.mark.parametrize("scale", [1e38, 1e9, 1.0, 1e-9, 1e-300])
 def test_raw_values_of_any_scale_train_like_scaled_ones(scale):
     # X and y are standardised inside the network: the same series in other units gives the
     # same forecasts in those units (float32 arithmetic aside).
@@ -164,6 +168,38 @@ def test_default_networks_beat_persistence_on_a_learnable_series():
         model = make_pipeline(WindowTransformer(window=24), cls(random_state=0))
         error = np.sqrt(np.mean((model.fit(X[:300], y[:300]).predict(X[300:]) - y[300:]) ** 2))
         assert error < 0.5 * persistence, (cls.__name__, error, persistence)
+
+
+def test_a_large_level_with_small_moves_loses_nothing_to_float32():
+    # 1e7 + a random walk of 0.1 steps: float32's spacing there is 1.0. Standardised in float64
+    # first, the persistence anchor forecasts to the cent (it rounded to whole units before).
+    rng = np.random.default_rng(0)
+    series = (1e7 + np.cumsum(rng.normal(0, 0.1, 501)))[:, None]
+    X, y = series[:-1], series[1:, 0]
+    model = make_pipeline(WindowTransformer(window=5, time_axis="positions"),
+                          RNNRegressor(**TINY, anchor="last", random_state=0))
+    forecast = model.fit(X[:400], y[:400]).predict(X[400:])
+    persistence = np.sqrt(np.mean((X[400:, 0] - y[400:]) ** 2))
+    assert np.sqrt(np.mean((forecast - y[400:]) ** 2)) < 1.05 * persistence
+
+
+def test_values_a_float32_network_cannot_hold_are_refused():
+    X, y = sine()
+    model = make_pipeline(WindowTransformer(window=5, time_axis="positions"),
+                          LSTMRegressor(**TINY, random_state=0)).fit(X, y)
+    with pytest.raises(ValueError, match="too far from the training rows for a float32"):
+        model.predict(X * 1e40)
+
+
+def test_one_row_is_refused_and_zero_spread_gives_the_mean():
+    windows = np.arange(6.0).reshape(1, 6)
+    with pytest.raises(ValueError, match="at least 2 samples .* n_samples=1"):
+        RNNRegressor(**TINY, anchor="last").fit(windows, [3.0])
+    flat = np.ones((10, 4))  # the last value never moves: the best "last" anchor is y's mean
+    y = np.linspace(0.0, 1.0, 10)
+    model = RNNRegressor(**{**TINY, "epochs": 1}, learning_rate=1e-9, anchor="last",
+                         random_state=0).fit(flat, y)
+    np.testing.assert_allclose(model.predict(flat), np.full(10, 0.5), atol=1e-4)
 
 
 def test_constant_series_and_constant_feature_give_finite_predictions():
@@ -221,17 +257,19 @@ def test_networks_trained_together_equal_the_mean_of_networks_trained_alone(loss
     y = y.reshape(-1, 1)
     estimator = GRURegressor(**TINY, loss=loss, n_networks=3)
     estimator.n_covariates_ = 0  # as fit would set it from these windows
-    architecture = estimator._closed_form_part(windows, y, (4,), ())
+    architecture = estimator._closed_form_part(windows, y, (4,), (), None)
     training = Training(optimizer="adam", learning_rate=0.01, loss=loss, epochs=3,
                         batch_size=32, shuffle=True, validation=0.0, patience=10, verbose=0)
     together, _ = _network.fit_network(windows, y, architecture=architecture,
                                        training=training, seed=7)
-    stride = _network._seed_stride(architecture)
+    stride = _network.builder.seed_stride(architecture)
     alone = [_network.fit_network(windows, y, architecture=replace(architecture, n_networks=1),
                                   training=training, seed=7 + k * stride, shuffle_seed=7)[0]
              for k in range(3)]
-    forecasts = [_network.predict_network(model, windows) for model in alone]
-    np.testing.assert_allclose(_network.predict_network(together, windows),
+    scaling = dict(x_mean=architecture.x_mean, x_scale=architecture.x_scale,
+                   y_mean=architecture.y_mean, y_scale=architecture.y_scale)
+    forecasts = [_network.predict_network(model, windows, **scaling) for model in alone]
+    np.testing.assert_allclose(_network.predict_network(together, windows, **scaling),
                                np.mean(forecasts, axis=0), rtol=1e-5, atol=1e-6)
     assert np.ptp([f[:, 0] for f in forecasts], axis=0).max() > 1e-3  # three different nets
 
@@ -252,7 +290,7 @@ def test_an_ensemble_pickles_and_is_searchable():
 def _kept_trainers():
     from skrnn import _network
 
-    return list(_network._kept().values())
+    return list(_network.training.kept().values())
 
 
 @pytest.mark.parametrize("cls, params", [
@@ -271,7 +309,7 @@ def test_a_fit_reusing_a_traced_program_equals_an_independent_fit(cls, params):
     shifted = (3 * X + 10)[50:], (3 * y + 10)[50:]
     make = lambda seed: make_pipeline(  # noqa: E731
         WindowTransformer(window=6), cls(**dict(TINY, epochs=3, **params), random_state=seed))
-    _network._forget_trainers()
+    _network.training.forget_trainers()
     first = make(0).fit(X, y)
     first_forecast = first.predict(X)
     [trainer] = _kept_trainers()
@@ -280,7 +318,7 @@ def test_a_fit_reusing_a_traced_program_equals_an_independent_fit(cls, params):
     for fitted, trained in zip(reusing[-1].model_.trainable_variables,
                                trainer.trainable_variables, strict=True):
         np.testing.assert_array_equal(np.asarray(fitted), np.asarray(trained))
-    _network._forget_trainers()
+    _network.training.forget_trainers()
     independent = make(1).fit(*shifted)
     assert _kept_trainers() != [trainer]
     np.testing.assert_array_equal(reusing.predict(shifted[0]), independent.predict(shifted[0]))
@@ -310,14 +348,14 @@ def test_traced_programs_are_kept_per_thread_and_few():
     for forecast, (threaded, n_kept) in zip(alone, together, strict=True):
         np.testing.assert_array_equal(threaded, forecast)
         assert n_kept == 1
-    _network._forget_trainers()
+    _network.training.forget_trainers()
     for window in (4, 5, 6, 7):
         fit(window)
-    assert len(_kept_trainers()) == _network._MAX_TRAINERS
+    assert len(_kept_trainers()) == _network.training.MAX_TRAINERS
     import keras  # on JAX, the compiled predict functions are kept as few
 
-    n_functions = _network._MAX_TRAINERS if keras.backend.backend() == "jax" else 0
-    assert len(_network._kept("predict functions")) == n_functions
+    n_functions = _network.training.MAX_TRAINERS if keras.backend.backend() == "jax" else 0
+    assert len(_network.training.kept("predict functions")) == n_functions
 
 
 def test_a_changed_keras_dtype_policy_is_not_trained_under_the_old_one():
@@ -328,7 +366,7 @@ def test_a_changed_keras_dtype_policy_is_not_trained_under_the_old_one():
     X, y = sine(60)
     make = lambda: make_pipeline(WindowTransformer(window=4), RNNRegressor(  # noqa: E731
         **TINY, random_state=0))
-    _network._forget_trainers()
+    _network.training.forget_trainers()
     make().fit(X, y)
     [float32_trainer] = _kept_trainers()
     keras.config.set_dtype_policy("float64")
@@ -350,7 +388,11 @@ def test_padded_batches_train_and_validate_like_unpadded_ones(loss_name):
     # losses (quantiles, ensembles).
     import keras
 
-    from skrnn._network import PerNetwork, Pinball, _Batches
+    from skrnn._network.layers import PerNetwork, Pinball
+    from skrnn._network.training import Batches
+
+    def _Batches(*args, **kwargs):  # the unit scaling: standardisation is tested elsewhere
+        return Batches(*args, x_mean=0.0, x_scale=1.0, **kwargs)
 
     trained_loss, n_outputs = {"mse": ("mse", 1), "pinball": (Pinball([0.1, 0.5, 0.9]), 3),
                                "per-network": (PerNetwork("mse", 2), 2)}[loss_name]
@@ -386,8 +428,8 @@ def test_training_batches_have_one_shape_on_jax(monkeypatch):
     from skrnn import _network
 
     sizes = set()
-    cut = _network._Batches.__getitem__
-    monkeypatch.setattr(_network._Batches, "__getitem__",
+    cut = _network.training.Batches.__getitem__
+    monkeypatch.setattr(_network.training.Batches, "__getitem__",
                         lambda self, index: sizes.add(len(cut(self, index)[0])) or cut(self, index))
     X, y = sine(60)
     model = LSTMRegressor(**dict(TINY, batch_size=8, early_stopping=True), random_state=0)
@@ -422,4 +464,6 @@ def test_a_compiled_predict_function_is_shared_only_where_weights_are_its_argume
     windows = first[0].transform(X)
     assert not np.allclose(second[-1].predict(windows), first[-1].predict(windows))
     second[-1].model_.set_weights(first[-1].model_.get_weights())
+    for scaling in ("x_mean_", "x_scale_", "y_mean_", "y_scale_"):  # applied around model_
+        setattr(second[-1], scaling, getattr(first[-1], scaling))
     np.testing.assert_array_equal(second[-1].predict(windows), first[-1].predict(windows))
