@@ -305,9 +305,10 @@ _DOC = """Regressor with stacked {cell} layers that reads each sample as a seque
     A Keras network built by SciKeras: ``len(units)`` stacked ``{layer}`` layers, then a
     ReLU ``Dense`` layer per entry of `dense_units`, then a linear output per target column.
     By default that output is a *correction* added to a linear model of the window fitted in
-    closed form (`anchor`), and X and y are standardised inside the network, so raw prices
-    need no scaler and the forecast can leave the range seen in training. Every setting is a
-    constructor argument, so the network is tuned with
+    closed form (`anchor`), and X and y are standardised in float64 around the float32
+    network, so raw prices need no scaler, nothing is lost to float32 (a level of 1e7 moving
+    by cents, or values of 1e-300), and the forecast can leave the range seen in training.
+    Every setting is a constructor argument, so the network is tuned with
     :class:`~sklearn.model_selection.GridSearchCV` like any scikit-learn estimator.
 
     Read more in the :ref:`User Guide <recurrent>`.
@@ -442,10 +443,18 @@ _DOC = """Regressor with stacked {cell} layers that reads each sample as a seque
         same way.
 
     model_ : keras.Model
-        The fitted Keras model: input ``(None, timesteps, features)``, one output per target
-        column (with covariates, ``features + n_covariates_``, the covariates repeated at
-        every step). Save it with ``model_.save("network.keras")`` or inspect it with
-        ``model_.summary()``.
+        The fitted Keras model, in standardised units: input ``(None, timesteps, features)``
+        (with covariates, ``features + n_covariates_``, the covariates repeated at every step),
+        fed ``(X - x_mean_) / x_scale_``; its output times ``y_scale_`` plus ``y_mean_`` is
+        the forecast, one column per target (per target and level with quantiles). Save it
+        with ``model_.save("network.keras")`` or inspect it with ``model_.summary()``.
+
+    x_mean_, x_scale_ : ndarray of shape (features,)
+        Weighted mean and standard deviation of each feature of a time step over the training
+        rows (scale 1 for a constant feature), applied in float64 before the network.
+
+    y_mean_, y_scale_ : ndarray of shape (`n_outputs_`,)
+        The same for each target column, to bring the network's output back to y's units.
 
     quantiles_ : ndarray of shape (n_quantiles,)
         The levels forecast, with ``loss="quantile"`` only.

@@ -109,6 +109,19 @@ def test_multi_step_targets_leave_a_gap_so_no_training_target_lies_after_the_ori
     assert list(frame["horizon"][:3]) == [1, 2, 3]
 
 
+def test_dated_multi_step_targets_with_a_gap_longer_than_the_window_get_true_windows():
+    # 5-step targets leave 4 rows between training and origin, more than a window of 3
+    # reaches back: those rows are passed too, so the dated block continues the fitted rows.
+    X, Y = make_supervised(load_msft().iloc[-150:], "Close", horizon=5, multi_output=True)
+    model = make_pipeline(WindowTransformer(3), Ridge(alpha=1e-3))
+    dated = backtest(model, X, Y, initial=60, refit=20)
+    undated = backtest(model, X.to_numpy(), Y.to_numpy(), initial=60, refit=20)
+    np.testing.assert_allclose(dated["forecast"], undated["forecast"], rtol=1e-9)
+    fitted = clone(model).fit(X.iloc[:56], Y.iloc[:56])
+    np.testing.assert_allclose(dated["forecast"][:5], fitted.predict(X.iloc[:61])[-1],
+                               rtol=1e-9)
+
+
 def test_frame_labels_origins_and_targets_by_date_beyond_the_data():
     dates = pd.date_range("2024-01-01", periods=40, freq="B")
     X = pd.DataFrame({"Close": np.arange(40.0)}, index=dates)

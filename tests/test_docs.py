@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 ROOT = Path(__file__).parents[1]
@@ -73,3 +74,20 @@ def test_documented_defaults_match_the_signatures():
             assert f"default={parameter.default!r}" in documented[name].replace('"', "'"), (
                 f"{cls.__name__}.{name}: signature default {parameter.default!r}, "
                 f"docstring {documented[name]!r}")
+
+
+def test_the_readme_quick_start_runs_with_every_window_checked_by_date():
+    import warnings
+
+    readme = (ROOT / "README.md").read_text()
+    code = re.search(r"## Quick start\n\n```python\n(.+?)\n```", readme, re.S).group(1)
+    tiny = "units=(3,), dense_units=(), epochs=1, random_state=0"
+    for name in ("RNNRegressor", "LSTMRegressor", "GRURegressor"):
+        code = code.replace(f"{name}()", f"{name}({tiny})")
+    code = code.replace("iloc[-1258:]", "iloc[-700:]")  # the first fold still fits window 60
+    assert code.count("units=(3,)") == 4  # every network of the quick start made tiny
+    namespace = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)  # NoTimeAxisWarning among them
+        exec(compile(code, "README.md", "exec"), namespace)
+    assert np.isfinite(namespace["search"].predict(namespace["X"][-250:])).all()

@@ -47,6 +47,16 @@ def test_recursive_forecast_continues_a_learned_recurrence():
     np.testing.assert_allclose(forecast_recursive(model, series, steps=4), [50, 51, 52, 53])
 
 
+def test_recursive_forecast_from_a_dated_series_after_the_fitted_span():
+    # The series given may end long after the fitted span: each step's tail is windowed on
+    # its own rows, so neither its dates nor a gap to the fitted span matter.
+    X, y = make_supervised(load_msft().iloc[-200:], "Close")
+    model = make_pipeline(WindowTransformer(window=5), LinearRegression()).fit(X[:100], y[:100])
+    forecast = forecast_recursive(model, X, steps=2)
+    last_window = X["Close"].to_numpy()[-5:][None, :]
+    np.testing.assert_allclose(forecast[0], model[-1].predict(last_window)[0], rtol=1e-12)
+
+
 def test_recursive_forecast_of_persistence_is_flat_and_keeps_frame_names():
     X, y = make_supervised(load_msft().iloc[-60:], "Close")
     model = make_pipeline(WindowTransformer(window=5), PersistenceRegressor()).fit(X, y)
