@@ -9,7 +9,13 @@ from sklearn.base import _fit_context
 from sklearn.model_selection._split import _build_repr
 from sklearn.utils import _safe_indexing
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
-from sklearn.utils.validation import _check_feature_names_in, _check_sample_weight, _num_samples
+from sklearn.utils.metadata_routing import _routing_enabled
+from sklearn.utils.validation import (
+    _check_feature_names_in,
+    _check_method_params,
+    _check_sample_weight,
+    _num_samples,
+)
 
 __all__ = [
     "HasMethods",
@@ -17,8 +23,10 @@ __all__ = [
     "StrOptions",
     "_build_repr",
     "_check_feature_names_in",
+    "_check_method_params",
     "_check_sample_weight",
     "_fit_context",
     "_num_samples",
+    "_routing_enabled",
     "_safe_indexing",
 ]

@@ -7,6 +7,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, RegressorMixin, clone
 from sklearn.model_selection import TimeSeriesSplit
 from sklearn.utils import get_tags
+from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping, process_routing
 from sklearn.utils.validation import (
     check_array,
     check_consistent_length,
@@ -15,7 +16,15 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from ._compat import HasMethods, Interval, _fit_context, _num_samples, _safe_indexing
+from ._compat import (
+    HasMethods,
+    Interval,
+    _check_method_params,
+    _fit_context,
+    _num_samples,
+    _routing_enabled,
+    _safe_indexing,
+)
 from ._placement import standalone_series
 from ._versioning import VersionedPickleMixin
 from ._window import WindowTransformer
@@ -211,7 +220,7 @@ class ConformalIntervalRegressor(
         self.n_splits = n_splits
 
     @_fit_context(prefer_skip_nested_validation=False)
-    def fit(self, X, y):
+    def fit(self, X, y, **fit_params):
         """Collect out-of-sample errors fold by fold, then refit on all rows.
 
         Parameters
@@ -221,6 +230,12 @@ class ConformalIntervalRegressor(
 
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
             Targets aligned with `X`.
+
+        **fit_params : dict
+            Passed to the estimator's ``fit`` (per-row ones such as ``sample_weight`` cut to
+            each fold's rows); with scikit-learn's metadata routing on, routed as the
+            estimator requests them (``set_fit_request``). The errors themselves are not
+            weighted.
 
         Returns
         -------
@@ -242,14 +257,29 @@ class ConformalIntervalRegressor(
                 f"n_samples={_num_samples(X)} is too few for n_splits={self.n_splits} "
                 "time-series folds; pass more rows or lower n_splits."
             )
+        if _routing_enabled():
+            fit_params = process_routing(self, "fit", **fit_params).estimator.fit
         residuals = []
         for train, test in TimeSeriesSplit(n_splits=self.n_splits).split(X):
-            fold = clone(self.estimator).fit(_safe_indexing(X, train), y[train])
+            fold = clone(self.estimator).fit(_safe_indexing(X, train), y[train],
+                                             **_check_method_params(X, fit_params, train))
             residuals.append(y[test] - fold.predict(_safe_indexing(X, test)))
         self.residuals_ = np.concatenate(residuals)
         self.quantiles_ = _conformal_quantiles(self.residuals_, self.coverage)
-        self.estimator_ = clone(self.estimator).fit(X, y)
+        self.estimator_ = clone(self.estimator).fit(X, y, **fit_params)
         return self
+
+    def get_metadata_routing(self):
+        """How ``fit``'s metadata reach the estimator (scikit-learn's metadata routing).
+
+        Returns
+        -------
+        routing : MetadataRouter
+            The estimator's ``fit`` receives what ``fit`` is given and it requests.
+        """
+        return MetadataRouter(owner=self).add(
+            estimator=self.estimator, method_mapping=MethodMapping().add(caller="fit",
+                                                                         callee="fit"))
 
     def predict(self, X):
         """Point forecast of the refitted estimator.
@@ -386,7 +416,7 @@ class AdaptiveConformalRegressor(ConformalIntervalRegressor):
         self.gamma = gamma
         self.recent = recent
 
-    def fit(self, X, y):
+    def fit(self, X, y, **fit_params):
         """Collect out-of-sample errors, replay the miss-rate updates over them, then refit.
 
         Parameters
@@ -397,12 +427,16 @@ class AdaptiveConformalRegressor(ConformalIntervalRegressor):
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
             Targets aligned with `X`.
 
+        **fit_params : dict
+            Passed to (or, with metadata routing, routed to) the estimator's ``fit``, as in
+            :meth:`ConformalIntervalRegressor.fit`.
+
         Returns
         -------
         self : object
             The regressor, with ``residuals_``, ``alpha_``, ``quantiles_`` and ``estimator_``.
         """
-        super().fit(X, y)
+        super().fit(X, y, **fit_params)
         errors = self.residuals_.reshape(len(self.residuals_), -1)
         first_fold = len(errors) // self.n_splits
         _, self.alpha_ = self._online_bounds(errors[:first_fold], errors[first_fold:])

@@ -288,15 +288,20 @@ class _RecurrentRegressor(SequenceRegressor):
 
     def __getstate__(self):
         state = super().__getstate__()
-        if "model_" in state:
-            from . import _network
+        if "model_" in state:  # the bytes of a .keras file: pickle and skops carry them alike
+            from ._network import saving
 
-            state["model_"] = _network.PickledModel(state["model_"])
+            state["model_"] = saving.to_bytes(state["model_"])
         return state
 
     def __setstate__(self, state):
-        if "model_" in state:
-            state["model_"] = state["model_"].model
+        model = state.get("model_")
+        if isinstance(model, bytes):
+            from ._network import saving
+
+            state["model_"] = saving.from_bytes(model)
+        elif model is not None:  # pickled by skrnn 0.1/0.2 inside a PickledModel
+            state["model_"] = model.model
         super().__setstate__(state)
 
 

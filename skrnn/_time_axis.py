@@ -200,3 +200,32 @@ def same_kind(dates, fitted, span):
     if dates.tz is not None and str(dates.tz) != str(fitted.tz):
         return dates.tz_convert(fitted.tz)
     return dates
+
+
+def dates_to_state(dates):
+    """The dates as plain values (integers, strings), which ``pickle`` and ``skops.io`` both
+    carry: a pandas index object cannot be walked by skops."""
+    if dates is None:
+        return None
+    if isinstance(dates, pd.PeriodIndex):
+        return {"periods": dates.asi8.copy(), "freq": dates.freqstr, "name": dates.name}
+    tz = dates.tz
+    zone = None if tz is None else getattr(tz, "key", None) or getattr(tz, "zone", None) or str(tz)
+    return {"nanoseconds": dates.as_unit("ns").asi8.copy(), "tz": zone,
+            "freq": None if dates.freq is None else dates.freqstr, "name": dates.name}
+
+
+def dates_from_state(state):
+    """The index :func:`dates_to_state` describes."""
+    if state is None:
+        return None
+    if "periods" in state:
+        return pd.PeriodIndex.from_ordinals(state["periods"], freq=state["freq"],
+                                            name=state["name"])
+    dates = pd.DatetimeIndex(np.asarray(state["nanoseconds"], dtype="datetime64[ns]"),
+                             name=state["name"])
+    if state["tz"] is not None:
+        dates = dates.tz_localize("UTC").tz_convert(state["tz"])
+    if state["freq"] is not None:
+        dates.freq = state["freq"]
+    return dates

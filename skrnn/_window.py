@@ -24,6 +24,8 @@ from ._time_axis import (
     check_no_missing_dates,
     check_series_dates,
     date_label,
+    dates_from_state,
+    dates_to_state,
     drop_columns,
     pick_time_axis,
     same_kind,
@@ -494,7 +496,32 @@ class WindowTransformer(VersionedPickleMixin, TransformerMixin, BaseEstimator):
         windows = window_feature_names(names[self._windowed_columns()], self.window)
         return np.concatenate([windows, np.asarray(names[self.covariates_], dtype=object)])
 
+    def __getstate__(self):
+        state = super().__getstate__()
+        if "index_" in state:
+            index = state["index_"]
+            state["index_"] = ({series: dates_to_state(d) for series, d in index.items()}
+                               if isinstance(index, dict) else dates_to_state(index))
+        return state
+
+    def __setstate__(self, state):
+        index = state.get("index_")
+        if isinstance(index, dict) and not _is_dates_state(index):  # a panel
+            state["index_"] = {series: _dates_from(d) for series, d in index.items()}
+        elif "index_" in state:
+            state["index_"] = _dates_from(index)
+        super().__setstate__(state)
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.transformer_tags.preserves_dtype = ["float64", "float32"]
         return tags
+
+
+def _is_dates_state(value):
+    return isinstance(value, dict) and ("nanoseconds" in value or "periods" in value)
+
+
+def _dates_from(value):
+    """Dates from a state written by this version, or the index an older pickle holds."""
+    return dates_from_state(value) if _is_dates_state(value) else value

@@ -78,3 +78,61 @@ def test_a_model_saved_when_its_fixed_values_were_constants_still_loads():
     layer.build((None, 1))
     layer.load_own_variables({})  # such a file holds no variables for the layer
     np.testing.assert_allclose(np.asarray(layer(np.ones((1, 1), "float32"))), [[3.0]])
+
+
+def fitted_estimators():
+    """Every fitted skrnn estimator, and the README pipeline, with what it predicts from."""
+    import pandas as pd
+    from sklearn.linear_model import Ridge
+
+    from skrnn import (
+        AdaptiveConformalRegressor,
+        ConformalIntervalRegressor,
+        GRURegressor,
+        PersistenceRegressor,
+    )
+    from skrnn.datasets import load_msft, make_supervised
+
+    X, y = make_supervised(load_msft().iloc[-160:], "Close")
+    train, later = (X[:120], y[:120]), X[110:]
+    windows = WindowTransformer(5).fit(X[:120]).transform(X)
+    readme = scaled_pipeline(GRURegressor(**TINY), window=5)
+    readme.regressor.steps[0][1].set_output(transform="pandas")  # the documented dates
+    hourly = pd.DataFrame({"x": np.arange(60.0)}, index=pd.date_range(
+        "2024-10-27", periods=60, freq="h", tz="Europe/Berlin"))
+    monthly = pd.DataFrame({"x": np.arange(30.0)}, index=pd.period_range("2020-01", periods=30,
+                                                                        freq="M"))
+    panel = pd.concat([X.assign(ticker="a"), X.assign(ticker="b")])
+    return [
+        (WindowTransformer(5).fit(X[:120]), X[110:], "transform"),
+        (WindowTransformer(3).fit(hourly[:30]), hourly[30:], "transform"),
+        (WindowTransformer(3).fit(monthly[:20]), monthly[20:], "transform"),
+        (WindowTransformer(3, series_id="ticker").fit(panel), panel, "transform"),
+        (WindowTransformer(3, time_axis="positions").fit(X.to_numpy()), X.to_numpy(),
+         "transform"),
+        (PersistenceRegressor().fit(windows, y), windows, "predict"),
+        (LSTMRegressor(**TINY, loss="quantile", n_networks=2).fit(windows, y), windows,
+         "predict_quantiles"),
+        (readme.fit(*train), later, "predict"),
+        (ConformalIntervalRegressor(scaled_pipeline(Ridge(), window=5), n_splits=2)
+         .fit(X.to_numpy(), y), X.to_numpy(), "predict_interval"),
+        (AdaptiveConformalRegressor(Ridge(), n_splits=2).fit(windows, y), windows,
+         "predict_interval"),
+    ]
+
+
+def test_every_fitted_estimator_round_trips_through_skops_with_only_skrnn_types_to_trust():
+    import warnings
+
+    import skops.io as sio
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # the undated fits' warning
+        cases = fitted_estimators()
+    for estimator, X, method in cases:
+        data = sio.dumps(estimator)
+        untrusted = sio.get_untrusted_types(data=data)
+        assert all(name.startswith("skrnn.") for name in untrusted), untrusted
+        again = sio.loads(data, trusted=untrusted)
+        np.testing.assert_array_equal(np.asarray(getattr(again, method)(X)),
+                                      np.asarray(getattr(estimator, method)(X)))

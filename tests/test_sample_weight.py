@@ -4,12 +4,20 @@ metadata routing, and a zero weight is as if the row were not there."""
 import numpy as np
 import pytest
 import sklearn
+from sklearn.linear_model import Ridge
 from sklearn.metrics import make_scorer, root_mean_squared_error
 from sklearn.model_selection import TimeSeriesSplit, cross_validate
 from sklearn.pipeline import make_pipeline
 
 from conftest import TINY_NETWORK, ar2_series
-from skrnn import GRURegressor, LSTMRegressor, PersistenceRegressor, WindowTransformer
+from skrnn import (
+    AdaptiveConformalRegressor,
+    ConformalIntervalRegressor,
+    GRURegressor,
+    LSTMRegressor,
+    PersistenceRegressor,
+    WindowTransformer,
+)
 from skrnn._anchor import fit_anchor, standardisation
 
 
@@ -100,3 +108,21 @@ def test_persistence_accepts_weights_and_is_still_persistence():
     windows = WindowTransformer(3, time_axis="positions").fit_transform(X)
     model = PersistenceRegressor().fit(windows, y, sample_weight=np.linspace(0, 1, len(y)))
     np.testing.assert_array_equal(model.predict(windows), X[:, 0])
+
+
+@pytest.mark.parametrize("cls", [ConformalIntervalRegressor, AdaptiveConformalRegressor])
+def test_interval_regressors_hand_weights_to_every_fit_or_route_them(cls):
+    X, y = ar2_series(200)
+    windows = WindowTransformer(5, time_axis="positions").fit_transform(X)
+    weights = np.arange(len(X)) % 2.0
+    weighted = cls(Ridge(), n_splits=3).fit(windows, y, sample_weight=weights)
+    plain = cls(Ridge(), n_splits=3).fit(windows, y)
+    np.testing.assert_allclose(weighted.estimator_.coef_,
+                               Ridge().fit(windows, y, sample_weight=weights).coef_)
+    assert not np.allclose(weighted.residuals_, plain.residuals_)
+    with sklearn.config_context(enable_metadata_routing=True):
+        routed = cls(Ridge().set_fit_request(sample_weight=True), n_splits=3)
+        routed.fit(windows, y, sample_weight=weights)
+        np.testing.assert_allclose(routed.residuals_, weighted.residuals_)
+        with pytest.raises(sklearn.exceptions.UnsetMetadataPassedError):
+            cls(Ridge(), n_splits=3).fit(windows, y, sample_weight=weights)
