@@ -153,9 +153,8 @@ def build_parser():
     compare.add_argument("--n-jobs", type=_n_jobs, default=None,
                          help="parallel fits (joblib; -1: all cores)")
     compare.add_argument("--backend", choices=("tensorflow", "jax"),
-                         help="Keras backend (default: $KERAS_BACKEND, else tensorflow); jax ran "
-                         "the defaults 3-3.9x faster than skrnn 0.1 on 2 CPU cores, tensorflow "
-                         "1.2-1.6x (needs pip install 'skrnn[jax]')")
+                         help="Keras backend (default: $KERAS_BACKEND if set, else jax, the "
+                         "fastest measured on CPU cores; tensorflow without JAX)")
     compare.add_argument("--out", type=_text, default="skrnn_output",
                          help="folder for figures and table")
     compare.add_argument("--quick", action="store_true",
@@ -336,6 +335,15 @@ def _in_time_order(frame, where):
                      f"after {dates[late]}); sort the file by date")
 
 
+def _default_backend():
+    """The command's own choice when neither ``--backend`` nor ``KERAS_BACKEND`` says: JAX,
+    the fastest measured (``benchmarks/README.md``), if installed and Keras has not started yet
+    in this process (a Python session calling :func:`main` keeps its backend)."""
+    if os.environ.get("KERAS_BACKEND") or "keras" in sys.modules:
+        return None
+    return "jax" if importlib.util.find_spec("jax") is not None else None
+
+
 def _use_backend(name):
     """Run Keras on backend `name` (None: Keras' own choice). Keras reads ``KERAS_BACKEND``
     once, when it is first imported, so this must come first; worker processes inherit it."""
@@ -441,7 +449,7 @@ def main(argv=None):
     debug = "--debug" in (sys.argv[1:] if argv is None else argv)
     try:
         args = build_parser().parse_args(argv)
-        _use_backend(args.backend)
+        _use_backend(args.backend or _default_backend())
         if not args.debug:
             from ._process import start_tensorflow_quietly
 

@@ -472,3 +472,19 @@ def test_an_error_from_inside_the_fits_is_one_line(tmp_path, monkeypatch, capsys
     assert cli.main(["compare", *FAST, "--last", "220", "--out", str(tmp_path)]) == 2
     assert capsys.readouterr().err == ("skrnn: error: ValueError: training diverged; lower "
                                        "learning_rate (--debug shows the whole error)\n")
+
+
+def test_the_command_runs_on_jax_unless_told_otherwise(monkeypatch):
+    import importlib.util
+
+    monkeypatch.delenv("KERAS_BACKEND", raising=False)
+    keras = sys.modules.pop("keras", None)  # as in a fresh process, where Keras has not run
+    try:
+        assert importlib.util.find_spec("jax") is not None  # a dependency now
+        assert cli._default_backend() == "jax"
+        monkeypatch.setenv("KERAS_BACKEND", "tensorflow")
+        assert cli._default_backend() is None  # the environment says
+    finally:
+        if keras is not None:
+            sys.modules["keras"] = keras
+    assert cli._default_backend() is None  # Keras already runs in this process: kept

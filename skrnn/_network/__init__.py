@@ -44,7 +44,11 @@ def backend_name():
 
 
 def warm_up():
-    """Run a tiny prediction once: TensorFlow prints its remaining start-up lines here."""
+    """Run a tiny prediction once, and import SciKeras (which imports TensorFlow on every
+    backend): TensorFlow prints its remaining start-up lines here."""
+    from .wrapper import _import_scikeras
+
+    _import_scikeras()
     inputs = keras.Input(shape=(1, 1))
     model = keras.Model(inputs, keras.layers.Dense(1)(keras.layers.Flatten()(inputs)))
     model.predict_on_batch(np.zeros((1, 1, 1), np.float32))
