@@ -8,12 +8,12 @@ import pytest
 from scipy import stats
 
 from skrnn import compare_backtests, compare_cv_results, compare_forecasts
-from skrnn._significance import (
-    _block_sums,
-    _bootstrap_intervals,
-    _diebold_mariano,
-    _holm,
-    _politis_white_block_length,
+from skrnn._statistics import (
+    block_sums,
+    bootstrap_intervals,
+    diebold_mariano,
+    holm,
+    politis_white_block_length,
 )
 
 # Fixed errors of two forecasts (forecast minus truth, truth = 0).
@@ -72,12 +72,12 @@ def test_diebold_mariano_matches_statsmodels_building_blocks():
     gamma = acovf(d, nlag=h - 1, fft=False, demean=True)  # divisor n, as DM's
     hln = math.sqrt((n + 1 - 2 * h + h * (h - 1) / n) / n)
     expected = hln * d.mean() / math.sqrt((gamma[0] + 2 * gamma[1:].sum()) / n)
-    assert _diebold_mariano(d, h)[0] == pytest.approx(expected, rel=1e-12)
+    assert diebold_mariano(d, h)[0] == pytest.approx(expected, rel=1e-12)
     # A differential whose truncated long-run variance is negative: Newey-West's Bartlett
     # weights, as statsmodels' HAC standard error of a mean with maxlags = h - 1.
     rng = np.random.default_rng(3)
     d = 0.3 + np.tile([1.0, -1.0], 20) + 0.1 * rng.normal(size=40)
-    statistic, _, kernel = _diebold_mariano(d, 2)
+    statistic, _, kernel = diebold_mariano(d, 2)
     fit = sm.OLS(d, np.ones(40)).fit(cov_type="HAC",
                                      cov_kwds={"maxlags": 1, "use_correction": False})
     hln = math.sqrt((40 + 1 - 4 + 2 / 40) / 40)
@@ -89,7 +89,7 @@ def test_holm_matches_statsmodels():
     from statsmodels.stats.multitest import multipletests
 
     p = np.array([0.01, 0.04, 0.03, 0.2, 0.005, 0.04])
-    np.testing.assert_allclose(_holm(p), multipletests(p, method="holm")[1], rtol=1e-12)
+    np.testing.assert_allclose(holm(p), multipletests(p, method="holm")[1], rtol=1e-12)
 
 
 def test_size_is_nominal_when_forecasts_are_equally_accurate():
@@ -97,17 +97,17 @@ def test_size_is_nominal_when_forecasts_are_equally_accurate():
     # one-step forecasts with errors correlated across the two models
     common, own = rng.normal(size=(1000, 150)), rng.normal(size=(2, 1000, 150))
     e1, e2 = 0.6 * common + 0.8 * own[0], 0.6 * common + 0.8 * own[1]
-    p_value = _diebold_mariano(e1**2 - e2**2, 1)[1]
+    p_value = diebold_mariano(e1**2 - e2**2, 1)[1]
     assert abs(np.mean(p_value < 0.05) - 0.05) <= 0.02
     # three-step forecasts: errors MA(2), as the overlap of h-step errors makes them
     w = rng.normal(size=(2, 1000, 152))
     e = w[..., 2:] + 0.8 * w[..., 1:-1] + 0.5 * w[..., :-2]
-    p_value = _diebold_mariano(e[0] ** 2 - e[1] ** 2, 3)[1]
+    p_value = diebold_mariano(e[0] ** 2 - e[1] ** 2, 3)[1]
     assert abs(np.mean(p_value < 0.05) - 0.05) <= 0.02
     # uncorrected DM with the normal law over-rejects on short spans; HLN does not
     w = rng.normal(size=(2, 4000, 22))
     e = w[..., 2:] + 0.8 * w[..., 1:-1] + 0.5 * w[..., :-2]
-    statistic, p_value, _ = _diebold_mariano(e[0] ** 2 - e[1] ** 2, 3)
+    statistic, p_value, _ = diebold_mariano(e[0] ** 2 - e[1] ** 2, 3)
     n, h = 20, 3
     raw = statistic / math.sqrt((n + 1 - 2 * h + h * (h - 1) / n) / n)
     assert np.mean(2 * stats.norm.sf(np.abs(raw)) < 0.05) > np.mean(p_value < 0.05) + 0.03
@@ -126,7 +126,7 @@ def test_rejects_for_a_clearly_better_forecast():
     assert "every other model is significantly worse" in result.summary()
     # and power: 1000 such comparisons on 200 rows, standard deviations 1 and 1.3
     e = rng.normal(size=(2, 1000, 200)) * np.array([1.0, 1.3])[:, None, None]
-    assert np.mean(_diebold_mariano(e[0] ** 2 - e[1] ** 2, 1)[1] < 0.05) > 0.9
+    assert np.mean(diebold_mariano(e[0] ** 2 - e[1] ** 2, 1)[1] < 0.05) > 0.9
 
 
 def test_identical_forecasts_get_statistic_zero_and_p_one():
@@ -147,7 +147,7 @@ def test_holm_across_all_pairs_and_p_vs_best_and_baseline():
         baseline="d", random_state=0)
     pairs = result.pairs
     assert len(pairs) == 6
-    np.testing.assert_allclose(pairs["p_holm"], _holm(pairs["p_value"]))
+    np.testing.assert_allclose(pairs["p_holm"], holm(pairs["p_value"]))
     models = result.models.set_index("model")
     best = result.best()
     assert best == models["rmse"].idxmin()
@@ -171,7 +171,7 @@ def test_block_sums_equal_explicit_circular_resampling():
     starts = rng.integers(n, size=(7, k))
     wrapped = np.concatenate([values, values[:, :b]], axis=1)
     cumulative = np.concatenate([np.zeros((2, 1)), np.cumsum(wrapped, axis=1)], axis=1)
-    sums = _block_sums(cumulative, starts, lengths)
+    sums = block_sums(cumulative, starts, lengths)
     for r in range(7):
         resample = np.concatenate([values[:, (s + np.arange(length)) % n]
                                    for s, length in zip(starts[r], lengths, strict=True)],
@@ -186,7 +186,7 @@ def test_interval_is_the_studentized_block_bootstrap_written_out():
     rng = np.random.default_rng(5)
     e = rng.normal(size=(1, 40)) ** 2
     b, n, R = 4, 40, 300
-    low, high = _bootstrap_intervals(e, b, R, 0.9, np.random.RandomState(7))
+    low, high = bootstrap_intervals(e, b, R, 0.9, np.random.RandomState(7))
     starts = np.random.RandomState(7).randint(n, size=(R, 10))  # the same draws
     mean = e.mean()
     blocks = [e[0, (j + np.arange(b)) % n].sum() for j in range(n)]
@@ -204,7 +204,7 @@ def test_interval_is_the_studentized_block_bootstrap_written_out():
                                confidence=0.9, block_length=b, n_resamples=R,
                                random_state=7)
     both = np.vstack([e, (np.sqrt(e) + 1) ** 2, np.sqrt(e), np.sqrt(e) + 1])
-    low, high = _bootstrap_intervals(both, b, R, 0.9, np.random.RandomState(7))
+    low, high = bootstrap_intervals(both, b, R, 0.9, np.random.RandomState(7))
     np.testing.assert_allclose(result.models["rmse_low"], np.sqrt(low[:2]))
     np.testing.assert_allclose(result.models["mae_high"], high[2:])
     assert (result.models["rmse_low"] < result.models["rmse"]).all()
@@ -222,18 +222,18 @@ def test_interval_covers_the_true_rmse_at_about_its_level(phi, low, high):
     draws = np.random.RandomState(0)
     covered = 0
     for e in errors:
-        block = max(_politis_white_block_length(e**2), _politis_white_block_length(np.abs(e)))
-        lower, upper = np.sqrt(_bootstrap_intervals(e[None] ** 2, block, 400, 0.95, draws))
+        block = max(politis_white_block_length(e**2), politis_white_block_length(np.abs(e)))
+        lower, upper = np.sqrt(bootstrap_intervals(e[None] ** 2, block, 400, 0.95, draws))
         covered += lower[0] <= true_rmse <= upper[0]
     assert low <= covered / 500 <= high
 
 
 def test_politis_white_block_length_grows_with_dependence():
     rng = np.random.default_rng(8)
-    lengths = [_politis_white_block_length(ar1(rng, (1000,), phi)) for phi in (0.0, 0.5, 0.9)]
+    lengths = [politis_white_block_length(ar1(rng, (1000,), phi)) for phi in (0.0, 0.5, 0.9)]
     assert lengths[0] <= 3 and lengths[0] < lengths[1] < lengths[2]
-    assert _politis_white_block_length(ar1(rng, (100,), 0.999)) <= math.ceil(100 / 3)
-    assert _politis_white_block_length(np.ones(50)) == 1
+    assert politis_white_block_length(ar1(rng, (100,), 0.999)) <= math.ceil(100 / 3)
+    assert politis_white_block_length(np.ones(50)) == 1
 
 
 def backtest_frame(truth, forecast, horizons=(1, 2)):
@@ -325,7 +325,7 @@ def test_corrected_t_test_equals_the_formula_on_known_fold_scores():
         assert frame.loc[name, "statistic"] == pytest.approx(t, rel=1e-12)
         assert frame.loc[name, "p_value"] == pytest.approx(p, rel=1e-12)
     np.testing.assert_allclose(frame.loc[["b", "c"], "p_holm"],
-                               _holm([expected["b"][1], expected["c"][1]]))
+                               holm([expected["b"][1], expected["c"][1]]))
     # b is worse in every fold: significant even with the correction; c is not
     assert frame["not_worse"].to_dict() == {"a": True, "c": True, "b": False}
     assert list(frame["rank"]) == [1, 2, 3]
