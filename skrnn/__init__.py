@@ -8,6 +8,7 @@ network is built, trained or unpickled.
 import importlib
 from typing import TYPE_CHECKING
 
+from . import _process  # noqa: F401  (its fork handler: see skrnn._process)
 from ._versioning import InconsistentVersionWarning, __version__
 
 _LAZY_NAMES = {

@@ -122,7 +122,14 @@ def ridge_on_windows(X, y, x_mean, x_scale, y_mean, y_scale, prior=None,
     residual_mean = (cross[width] - gram[width] @ start) / total
     centred_gram = gram[:width, :width] - total * np.outer(mean, mean)
     centred_cross = cross[:width] - gram[:width] @ start - total * np.outer(mean, residual_mean)
-    eigenvalues, eigenvectors = np.linalg.eigh(centred_gram)
+    try:
+        eigenvalues, eigenvectors = np.linalg.eigh(centred_gram)
+    except np.linalg.LinAlgError:
+        raise ValueError(
+            "The linear anchor's least squares did not converge: the windows hold values of "
+            "very different magnitudes (an outlier of 1e300 among ordinary values?). Clean X, "
+            "or use anchor='last'."
+        ) from None
     eigenvalues = np.maximum(eigenvalues, 0.0)
     projected_cross = eigenvectors.T @ centred_cross
     unit = max(np.trace(gram[:width, :width]) / width, 1e-300)

@@ -50,6 +50,7 @@ class SequenceRegressor(VersionedPickleMixin, RegressorMixin, BaseEstimator):
             X, y = check_sequences(self, X, y, reset=True)
             if sample_weight is not None:
                 sample_weight = _check_sample_weight(sample_weight, X, ensure_non_negative=True)
+                sample_weight = sample_weight / sample_weight.max()  # only ratios count
             self._y_ndim = y.ndim
             y = y.reshape(len(y), -1)
             self.n_outputs_ = y.shape[1]

@@ -12,6 +12,8 @@ without dates the warning of a fit without them.
 
 import sys
 
+import numpy as np
+
 _GENERIC = (
     "If a tool between you and the WindowTransformer chose these rows, it resampled the "
     "series: KFold, ShuffleSplit, TimeSeriesSplit(gap > 0), halving searches, learning_curve, "
@@ -68,15 +70,70 @@ def _on_stack(wanted):
     return None
 
 
+# Resamplers that fit outside scikit-learn's cross-validation loop, whose splits
+# cross_validation_split cannot read: without dates, their rows cannot be checked at all.
+_UNREADABLE = ("sklearn.ensemble._bagging", "mapie")
+
+
 def known_resampler():
-    """Advice naming the meta-estimator on the call stack that resamples rows, or None."""
-    return _on_stack(_RESAMPLERS)
+    """Advice naming a meta-estimator on the call stack that resamples rows where neither the
+    dates nor :func:`cross_validation_split` can check them, or None."""
+    return _on_stack({key: hint for key, hint in _RESAMPLERS.items() if key[0] in _UNREADABLE})
 
 
 def resampling_hint():
     """Advice naming the meta-estimator on the call stack that resamples rows, if one is
     known, else the generic advice."""
     return _on_stack(_RESAMPLERS) or _GENERIC
+
+
+_SPLITTERS = {("sklearn.model_selection._validation", "_fit_and_score"): True,
+              ("sklearn.model_selection._validation", "_fit_and_predict"): True}
+
+
+def cross_validation_split():
+    """``(train, test)`` row positions of the scikit-learn cross-validation split being fitted
+    (the innermost ``_fit_and_score`` or ``_fit_and_predict`` on the call stack, in this
+    process or a joblib worker), else None. They say which rows a meta-estimator chose, with
+    or without dates; private to scikit-learn, so read defensively."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        module = frame.f_globals.get("__name__", "")
+        if (module, frame.f_code.co_name) in _SPLITTERS:
+            train, test = frame.f_locals.get("train"), frame.f_locals.get("test")
+            try:
+                return np.asarray(train, dtype=int), np.asarray(test, dtype=int)
+            except (TypeError, ValueError):
+                return None
+        frame = frame.f_back
+    return None
+
+
+def check_split(split, *, dated):
+    """Refuse a cross-validation split whose training rows are not one span of the series, or
+    whose test rows neither follow them directly nor (with dates, which place any fitted row)
+    lie inside them: their windows would be wrong or refused later, as NaN scores."""
+    train, test = split
+    where = resampling_hint()
+    if len(train) > 1 and np.any(np.diff(train) != 1):
+        k = int(np.argmax(np.diff(train) != 1))
+        raise ValueError(
+            f"The training rows of this cross-validation split are not one span of the series "
+            f"(rows {train[0]}..{train[k]}, then {train[k + 1]}..): windows would join rows "
+            f"that are not consecutive. {where}"
+        )
+    if not len(test) or not len(train):
+        return
+    follows = test[0] == train[-1] + 1 and np.all(np.diff(test) == 1)
+    inside = np.all((test >= train[0]) & (test <= train[-1]))
+    if follows or (inside and (dated or np.array_equal(test, train))):
+        return
+    how = (f"start {test[0] - train[-1] - 1} row(s) after the training rows end"
+           if test[0] > train[-1] else "are not the rows right after the training rows")
+    raise ValueError(
+        f"The test rows of this cross-validation split {how}: the rows in between are "
+        f"missing (a gap), and the test rows' windows need them. {where}"
+    )
 
 
 def fitted_probe():

@@ -49,14 +49,21 @@ def standalone_series_active():
 
 def _differing_rows(a, b):
     """Rows of `a` that differ from those of `b` by more than float noise and a float32 round
-    trip (never up to a different value)."""
-    scale = max(1.0, float(np.max(np.abs(b)))) if b.size else 1.0
-    return ~np.all(np.isclose(a, b, rtol=1e-5, atol=1e-8 * scale), axis=1)
+    trip: relatively 1e-6 (float32 keeps about 6e-8), or 1e-9 of the column's largest value
+    near zero, column by column, so that a small column is not compared at a large one's
+    scale."""
+    scale = np.max(np.abs(b), axis=0) if b.size else np.ones(b.shape[1:])
+    return ~np.all(np.isclose(a, b, rtol=1e-6, atol=1e-9 * scale), axis=1)
 
 
 def same_values(a, b):
     """Equal rows, as :func:`_differing_rows` compares them."""
     return a.shape == b.shape and not _differing_rows(a, b).any()
+
+
+def _same_dates(a, b):
+    """The same instants (or periods), whatever the unit or time-zone object they carry."""
+    return len(a) == len(b) and np.array_equal(a.asi8, b.asi8)
 
 
 def frequency(dates):
@@ -90,7 +97,7 @@ def check_consecutive(dates, name):
     if freq is None or len(dates) < 2:
         return
     expected = _next_dates(dates[0] - freq, len(dates), freq, dates)
-    if not expected.equals(dates):
+    if not _same_dates(expected, dates):
         k = int(np.argmax(np.asarray(expected != dates)))
         raise ValueError(
             f"{name} skips rows: its periods step by {dates.freqstr} but jump from "
@@ -110,6 +117,19 @@ def _refuse_step(before, after, why):
     )
 
 
+def _regular_continuation(fitted, new, freq):
+    """The dates that would follow the fitted ones, and X's, comparable: an aware index that
+    steps by days or months steps on the wall clock, so both are compared as local calendar
+    days (a day whose midnight the clocks skip has its row at 01:00); hours and minutes, in
+    UTC."""
+    absolute = isinstance(freq, pd.offsets.Tick) and not isinstance(freq, pd.offsets.Day)
+    if getattr(fitted, "tz", None) is None or absolute:
+        return _next_dates(fitted[-1], len(new), freq, fitted), new
+    days = new.tz_localize(None).normalize()
+    last = fitted[-1].tz_localize(None).normalize()
+    return _next_dates(last, len(new), freq, days), days
+
+
 def _check_continues(fitted, new, span):
     """Refuse new dates (sorted, after the fitted span) that leave rows out, by the first of
     three rules that applies: a regular step (the index's own, or one pandas infers) must be
@@ -119,8 +139,8 @@ def _check_continues(fitted, new, span):
     further than the fitted span ever does."""
     freq, inferred = frequency(fitted)
     if freq is not None and not (inferred and _may_be_trading_days(fitted, freq)):
-        expected = _next_dates(fitted[-1], len(new), freq, fitted)
-        if not expected.equals(new):
+        expected, new = _regular_continuation(fitted, new, freq)
+        if not _same_dates(expected, new):
             k = int(np.argmax(np.asarray(expected != new)))
             step = fitted.freqstr if isinstance(fitted, pd.PeriodIndex) else freq.freqstr
             _refuse_step(fitted[-1] if k == 0 else new[k - 1], new[k],
@@ -130,21 +150,42 @@ def _check_continues(fitted, new, span):
     if len(fitted) < 2:
         return
     stamps = pd.DatetimeIndex([fitted[-1]]).append(new)
-    if np.all(fitted.dayofweek < 5):
-        _check_trading_steps(fitted, stamps, span)
+    weekmask = _trading_weekmask(fitted)
+    if weekmask is not None:
+        _check_trading_steps(fitted, stamps, span, weekmask)
         return
-    longest = (fitted[1:] - fitted[:-1]).max()
+    longest = pd.Timedelta(_usual_largest(fitted[1:] - fitted[:-1]))
     too_long = np.asarray(stamps[1:] - stamps[:-1] > longest)
     if too_long.any():
         k = int(np.argmax(too_long))
         _refuse_step(stamps[k], stamps[k + 1],
-                     f"a longer step than any of {span} ({longest})")
+                     f"a longer step than {span} takes more than once ({longest})")
+
+
+def _usual_largest(values):
+    """The largest value that recurs: the k-th largest, ``k = max(2, n / 250)``, so that a
+    one-off (an exchange closed four days after 9/11, a data outage) licenses no later one."""
+    ordered = np.sort(np.asarray(values))
+    return ordered[-min(len(ordered), max(2, len(ordered) // 250))]
+
+
+def _trading_weekmask(dates):
+    """The weekdays of trading days (``np.busday_count``'s weekmask), or None for dates on
+    every day of the week: the weekdays the dates fall on, in local time, once they span two
+    weeks or more (Sunday to Thursday in UTC for Sydney's closes); before that, Monday to
+    Friday if no date falls on a weekend."""
+    local = dates.tz_localize(None) if dates.tz is not None else dates
+    seen = np.zeros(7, dtype=bool)
+    seen[np.unique(local.dayofweek)] = True
+    if local[-1] - local[0] < pd.Timedelta(days=14):
+        seen = np.arange(7) < 5 if not seen[5:].any() else np.ones(7, dtype=bool)
+    return None if seen.all() else seen.astype(int).tolist()
 
 
 def _may_be_trading_days(dates, freq):
-    """Whether dates on weekdays only, whose step of a day or less (or one business day)
+    """Whether dates of trading days only, whose step of a day or less (or one business day)
     pandas inferred from a span without a holiday or a weekend, may be trading days."""
-    if not np.all(dates.dayofweek < 5):
+    if _trading_weekmask(dates) is None:
         return False
     if isinstance(freq, pd.offsets.BusinessDay):
         return freq.n == 1
@@ -154,37 +195,65 @@ def _may_be_trading_days(dates, freq):
         return False
 
 
+def _local(dates):
+    return dates.tz_localize(None) if dates.tz is not None else dates
+
+
 def _calendar_days(dates):
     """Each date's local calendar day, as ``datetime64[D]``."""
-    local = dates.tz_localize(None) if dates.tz is not None else dates
-    return local.normalize().to_numpy().astype("datetime64[D]")
+    return _local(dates).normalize().to_numpy().astype("datetime64[D]")
 
 
-def _weekdays_skipped(days):
-    """For each step between consecutive calendar days, the weekdays strictly between them."""
-    return np.maximum(np.busday_count(days[:-1] + np.timedelta64(1, "D"), days[1:]), 0)
+def _days_skipped(days, weekmask):
+    """For each step between consecutive calendar days, the trading days strictly between."""
+    return np.maximum(np.busday_count(days[:-1] + np.timedelta64(1, "D"), days[1:],
+                                      weekmask=weekmask), 0)
 
 
-def _check_trading_steps(fitted, stamps, span):
+def _sessions(fitted):
+    """Times of day of the first bars of the fitted span's whole days, and the earliest time
+    of day a whole day's last bar has (the first and last days may be cut); None with fewer
+    than three days or one row a day."""
+    local = _local(fitted)
+    days = local.normalize()
+    changes = np.flatnonzero(np.asarray(days[1:] != days[:-1]))
+    if len(changes) < 2 or len(changes) == len(fitted) - 1:
+        return None
+    times = np.asarray(local - days)
+    first, last = changes[:-1] + 1, changes[1:]  # the whole days: not the first, nor the last
+    return set(times[first]), times[last].min()
+
+
+def _check_trading_steps(fitted, stamps, span, weekmask):
     """The trading-day rule of :func:`_check_continues`, for daily and intraday rows: across
-    days, no more weekdays skipped at a time than the fitted span skips (at least one, a
-    holiday); within a day, no step longer than the fitted span's longest within a day (and
-    none when it has one row per day); and never a step shorter than its shortest."""
+    days, no more trading days skipped at once than the fitted span usually skips (at least
+    one, a holiday), and with intraday bars each day starting at a first bar of the fitted
+    sessions after a day that ended no earlier than they do; within a day, no step longer than
+    the fitted span's longest within a day (and none when it has one row per day); never a
+    step shorter than its shortest."""
     fitted_days, days = _calendar_days(fitted), _calendar_days(stamps)
     fitted_steps, steps = fitted[1:] - fitted[:-1], stamps[1:] - stamps[:-1]
-    holidays = max(1, int(_weekdays_skipped(fitted_days).max()))
+    holidays = max(1, int(_usual_largest(_days_skipped(fitted_days, weekmask))))
     within_fitted_day = fitted_days[1:] == fitted_days[:-1]
     longest_within = fitted_steps[within_fitted_day].max() if within_fitted_day.any() else None
     shortest = fitted_steps.min()
-    skipped, within_day = _weekdays_skipped(days), days[1:] == days[:-1]
+    skipped, within_day = _days_skipped(days, weekmask), days[1:] == days[:-1]
     too_far = within_day & (True if longest_within is None else steps > longest_within)
+    sessions = _sessions(fitted)
+    broken = np.zeros(len(steps), dtype=bool)
+    if sessions is not None:
+        starts, earliest_end = sessions
+        times = np.asarray(_local(stamps) - _local(stamps).normalize())
+        broken = ~within_day & (np.isin(times[1:], list(starts), invert=True)
+                                | (times[:-1] < earliest_end))
     reasons = [
-        (skipped > holidays, lambda k: f"it skips {skipped[k]} weekdays at once, where "
-                                       f"{span} (trading days) skips at most {holidays} "
-                                       "(holidays)"),
+        (skipped > holidays, lambda k: f"it skips {skipped[k]} trading days at once, where "
+                                       f"{span} usually skips at most {holidays} (holidays)"),
         (too_far, lambda k: f"two rows in one day, where {span} has one row per day"
          if longest_within is None
          else f"a longer step within a day than any of {span} ({longest_within})"),
+        (broken, lambda k: f"a day of bars that does not end and start as the sessions of "
+                           f"{span} do (bars missing overnight)"),
         (np.asarray(steps < shortest),
          lambda k: f"a shorter step than any of {span} ({shortest})"),
     ]
@@ -204,7 +273,7 @@ def place_by_dates(fitted, fitted_values, dates, values, span):
             f"X has duplicated dates ({date_label(dates[dates.duplicated()][0])} twice): each "
             f"row of a series has its own date. {resampling_hint()}"
         )
-    positions = np.arange(n) if dates.equals(fitted) else fitted.get_indexer(dates)
+    positions = np.arange(n) if _same_dates(dates, fitted) else fitted.get_indexer(dates)
     new = positions < 0
     later = np.empty(0, dtype=np.intp)
     if new.any():

@@ -2,7 +2,9 @@
 
 A library should leave its host process as it found it. skrnn touches process-wide state in
 exactly three places: once when it first needs Keras, and while its own networks run. It also
-notes the process that started Keras, to refuse a forked child (:func:`refuse_forked_child`).
+registers, when skrnn is imported, a fork handler that only notes in the child whether
+TensorFlow or JAX was already imported, to refuse there instead of hanging
+(:func:`refuse_forked_child`).
 
 - :func:`size_thread_pools` — only when skrnn itself is the first to import TensorFlow and
   ``OMP_NUM_THREADS`` is set (joblib's and dask's workers set it): TensorFlow's pools get the
@@ -27,30 +29,33 @@ import sys
 _TF_THREAD_VARIABLES = ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS")
 
 
-_started_in = None
+_forked_after_backend = False
 
 
-def note_backend_started(backend):
-    """Remember the process in which Keras started its backend (see refuse_forked_child)."""
-    global _started_in
-    if backend in ("tensorflow", "jax"):
-        _started_in = os.getpid()
+def _note_fork_in_child():
+    global _forked_after_backend
+    if "tensorflow" in sys.modules or "jax" in sys.modules:
+        _forked_after_backend = True
+
+
+os.register_at_fork(after_in_child=_note_fork_in_child)
 
 
 def refuse_forked_child():
-    """Raise in a process forked after TensorFlow or JAX started, where a network would hang.
+    """Raise in a process forked after TensorFlow or JAX was imported, where a network would
+    hang.
 
     Both run thread pools that a fork does not copy: a child of the default ``fork`` start
-    method on Linux (``multiprocessing.Pool`` after a fit) waits forever for threads that do
-    not exist in it. Processes that start afresh (``spawn``, ``forkserver``, joblib's loky
-    workers, dask) import Keras themselves and are not concerned.
+    method on Linux (``multiprocessing.Pool`` after a fit, or after the user's own Keras work)
+    waits forever for threads that do not exist in it. Processes that start afresh (``spawn``,
+    ``forkserver``, joblib's loky workers, dask) import Keras themselves and are not concerned.
     """
-    if _started_in is not None and os.getpid() != _started_in:
+    if _forked_after_backend:
         raise RuntimeError(
-            "This process was forked from one where Keras' backend had already started "
-            "(multiprocessing's default 'fork' start method on Linux): TensorFlow's and JAX's "
-            "threads do not survive a fork, and the network would hang here. Start workers "
-            "afresh instead: multiprocessing.get_context('spawn').Pool(...), "
+            "This process was forked from one where TensorFlow or JAX had already been "
+            "imported (multiprocessing's default 'fork' start method on Linux): their threads "
+            "do not survive a fork, and the network would hang here. Start workers afresh "
+            "instead: multiprocessing.get_context('spawn').Pool(...), "
             "concurrent.futures.ProcessPoolExecutor(mp_context=get_context('spawn')), or "
             "joblib.Parallel (its default backend starts fresh processes)."
         )

@@ -205,6 +205,11 @@ class _RecurrentRegressor(SequenceRegressor):
         # the series, not its windows
         x_mean, x_scale = _anchor.standardisation(X[:, -1, :], sample_weight)
         y_mean, y_scale = _anchor.standardisation(y, sample_weight)
+        if np.any(np.r_[x_scale, y_scale] < np.finfo(np.float64).tiny):
+            raise ValueError(
+                "X or y varies by less than 2.2e-308, where float64 numbers are subnormal and "
+                "lose their precision: rescale the data (multiply by 1e300, say) first."
+            )
         stats = dict(x_mean=x_mean, x_scale=x_scale, y_mean=y_mean, y_scale=y_scale)
         feature, window_map = self.target_feature, None
         if self.normalization == "window":

@@ -9,6 +9,8 @@ duplicates or a reversed order cannot order a series and are refused with a mess
 the case.
 """
 
+import contextlib
+
 import numpy as np
 import pandas as pd
 
@@ -54,19 +56,29 @@ def date_columns(X):
 
 
 def _as_dates(values):
-    """A pandas DatetimeIndex or PeriodIndex of `values` (index, column, polars series)."""
-    if isinstance(values, (pd.DatetimeIndex, pd.PeriodIndex)):
+    """A pandas DatetimeIndex (in nanoseconds, whatever the unit it was stored in) or
+    PeriodIndex of `values` (index, column, polars series)."""
+    if isinstance(values, pd.PeriodIndex):
         return values
+    if isinstance(values, pd.DatetimeIndex):
+        return values.as_unit("ns")
     if hasattr(values, "to_numpy") and _is_polars(values):
         zone = getattr(values.dtype, "time_zone", None)
-        dates = pd.DatetimeIndex(values.to_numpy())
+        dates = pd.DatetimeIndex(values.to_numpy()).as_unit("ns")
         return dates.tz_localize("UTC").tz_convert(zone) if zone else dates
     if isinstance(getattr(values, "dtype", None), pd.PeriodDtype):
         return pd.PeriodIndex(values)
     if pd.api.types.is_object_dtype(values.dtype) and pd.api.types.infer_dtype(
             values, skipna=True) == "period":
         return pd.PeriodIndex(list(values))
-    return pd.DatetimeIndex(values)
+    try:
+        return pd.DatetimeIndex(values).as_unit("ns")
+    except (TypeError, ValueError) as exc:  # timestamps with several UTC offsets
+        raise ValueError(
+            f"X's dates cannot be read as one time axis ({exc}). Timestamps with several UTC "
+            "offsets (read from text across a change of daylight saving time) need "
+            "pandas.to_datetime(..., utc=True), then .tz_convert('<zone>')."
+        ) from None
 
 
 def drop_columns(X, names):
@@ -81,10 +93,31 @@ def _refuse_date_columns(X, columns, reason):
         )
 
 
+_DATE_NAMES = {"date", "datetime", "timestamp", "ds"}
+
+
+def refuse_numbers_named_as_dates(names):
+    """Refuse a numeric feature named like the dates (``Date``, ``ds``...): a step before the
+    WindowTransformer (a scaler on a polars frame, or on pandas after ``reset_index``) turned
+    the dates into numbers, which would be windowed as one more feature."""
+    named = [name for name in names if str(name).split("__")[-1].lower() in _DATE_NAMES]
+    if named:
+        raise ValueError(
+            f"Column(s) {named} of X are numbers named like dates: a step before the "
+            "WindowTransformer (a scaler on a polars frame, or on pandas after reset_index) "
+            "turned the dates into numbers, which would be windowed as a feature. Keep the dates "
+            "out of the scaler, for instance ColumnTransformer([('scale', MinMaxScaler(), "
+            "<value columns>)], remainder='passthrough').set_output(transform='pandas'), or in "
+            "a pandas date index. If the column is a number to window, rename it."
+        )
+
+
 def pick_time_axis(X, time_axis):
     """``(dates, X)``: the dates of X's rows (None when it has none) and X without a date
     column taken as the time axis. `time_axis` is ``"auto"`` (a date index, else the one date
     column), ``"positions"`` (no dates) or the name of a column or index level."""
+    if type(X).__name__ == "LazyFrame":
+        raise TypeError("X is a polars LazyFrame, which holds no rows yet: pass X.collect().")
     columns = date_columns(X)
     index = X.index if isinstance(X, (pd.DataFrame, pd.Series)) else None
     dated_index = (index is not None and not isinstance(index, pd.MultiIndex)
@@ -162,8 +195,9 @@ def check_series_dates(dates, name):
         twice = dates[dates.duplicated()][0]
         raise ValueError(
             f"{name} has duplicated dates ({date_label(twice)} twice): one series has one row per "
-            f"date. Drop the duplicates, or for several series in one table pass series_id. "
-            f"{resampling_hint()}"
+            f"date. Drop the duplicates, or for several series in one table pass series_id; "
+            "local times without a zone repeat an hour when clocks go back: give them their "
+            f"zone, tz_localize('<zone>', ambiguous='infer'). {resampling_hint()}"
         )
     if not dates.is_monotonic_increasing:
         later = int(np.argmax(np.asarray(dates[1:] < dates[:-1])))
@@ -197,7 +231,7 @@ def same_kind(dates, fitted, span):
             "times cannot be compared. Localize both to the same zone (tz_localize), or "
             "drop the zone from both."
         )
-    if dates.tz is not None and str(dates.tz) != str(fitted.tz):
+    if dates.tz is not None and dates.dtype != fitted.dtype:  # another zone, or zone library
         return dates.tz_convert(fitted.tz)
     return dates
 
@@ -227,5 +261,7 @@ def dates_from_state(state):
     if state["tz"] is not None:
         dates = dates.tz_localize("UTC").tz_convert(state["tz"])
     if state["freq"] is not None:
-        dates.freq = state["freq"]
+        # a calendar of holidays its name does not carry is left out, and inferred again
+        with contextlib.suppress(ValueError):
+            dates.freq = state["freq"]
     return dates

@@ -9,7 +9,13 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._callers import fitted_probe, known_resampler
+from ._callers import (
+    check_split,
+    cross_validation_split,
+    fitted_probe,
+    known_resampler,
+    resampling_hint,
+)
 from ._compat import Interval, StrOptions, _check_feature_names_in, _fit_context
 from ._placement import (
     check_consecutive,
@@ -28,6 +34,7 @@ from ._time_axis import (
     dates_to_state,
     drop_columns,
     pick_time_axis,
+    refuse_numbers_named_as_dates,
     same_kind,
 )
 from ._versioning import VersionedPickleMixin
@@ -280,8 +287,12 @@ class WindowTransformer(VersionedPickleMixin, TransformerMixin, BaseEstimator):
         X = validate_data(self, X, dtype=(np.float64, np.float32))
         self.covariates_ = self._find_covariates()
         windowed = X[:, self._windowed_columns()]
+        split = cross_validation_split() if ids is None else None
+        if split is not None:
+            check_split(split, dated=dates is not None)
         if dates is None:
             _refuse_unchecked_resampling()
+            refuse_numbers_named_as_dates(getattr(self, "feature_names_in_", ()))
             if self.time_axis != POSITIONS:
                 warnings.warn(_NO_TIME_AXIS, NoTimeAxisWarning, stacklevel=3)
         if ids is None:
@@ -447,6 +458,14 @@ class WindowTransformer(VersionedPickleMixin, TransformerMixin, BaseEstimator):
             _refuse_unchecked_resampling()
             positions, later = place_by_order(fitted_values, values, self.window,
                                               declared=self.time_axis == POSITIONS)
+            split = cross_validation_split()
+            if len(later) and split is not None and len(split[0]) != len(fitted_values):
+                raise ValueError(
+                    "A cross-validation split asks for windows of rows without dates from a "
+                    "WindowTransformer fitted outside it (a FrozenEstimator?): where the rows "
+                    "stand in the fitted series cannot be known. Give X its dates, so that "
+                    f"each row is placed by its date. {resampling_hint()}"
+                )
         return windows_at(fitted_values, later, positions, self.window, values.dtype)
 
     def inverse_transform(self, X):
@@ -492,6 +511,11 @@ class WindowTransformer(VersionedPickleMixin, TransformerMixin, BaseEstimator):
             own names.
         """
         check_is_fitted(self)
+        fitted = getattr(self, "feature_names_in_", None)
+        if input_features is not None and fitted is not None and len(input_features) > len(
+                fitted) and set(fitted) <= set(input_features):
+            # the step before passes the time-axis or series_id column too: not a feature
+            input_features = [name for name in input_features if name in set(fitted)]
         names = _check_feature_names_in(self, input_features)
         windows = window_feature_names(names[self._windowed_columns()], self.window)
         return np.concatenate([windows, np.asarray(names[self.covariates_], dtype=object)])

@@ -121,3 +121,17 @@ def test_mapie_enbpi_bootstrap_is_refused_naming_mapie(prices):
                                 cv=BlockBootstrap(n_resamplings=3, n_blocks=5, random_state=0))
     with pytest.raises(ValueError, match="MAPIE resamples or refits"):
         enbpi.fit(X[:250], y[:250])
+
+
+def test_without_dates_the_split_itself_is_checked_in_workers_too(prices):
+    X, y = prices
+    undated = TransformedTargetRegressor(
+        Pipeline([("scale", MinMaxScaler()), ("window", WindowTransformer(10)),
+                  ("model", Ridge(alpha=1e-3))]), transformer=MinMaxScaler())
+    for cv, match in [(TimeSeriesSplit(3, gap=1), "start 1 row"),
+                      (KFold(3), "rows of this cross-validation split")]:
+        with pytest.raises(ValueError, match=match):
+            cross_validate(undated, X.to_numpy(), y, cv=cv, error_score="raise", n_jobs=2)
+    frozen = FrozenEstimator(undated.fit(X[:250].to_numpy(), y[:250]))
+    with pytest.raises(ValueError, match="fitted outside it"):
+        StackingRegressor([("a", frozen)], cv=KFold(5)).fit(X[:250].to_numpy(), y[:250])

@@ -77,12 +77,12 @@ def test_voting_mixes_lstm_pipeline_with_ridge(prices):
 
 
 def test_stacking_on_dated_rows_refuses_its_shuffled_folds(prices):
-    # StackingRegressor's folds (KFold) train on later rows than they test: with dates, the
-    # windows of such a fold are refused instead of silently joined across the fold.
+    # StackingRegressor's folds (KFold) train around the rows they test: refused, naming the
+    # FrozenEstimator route, instead of windows silently joined across the fold.
     X, y = prices
     ridge = Pipeline([("window", WindowTransformer(window=5)), ("ridge", Ridge())])
     stacking = StackingRegressor([("ridge", ridge)], final_estimator=Ridge(), cv=2)
-    with pytest.raises(ValueError, match="before the fitted series"):
+    with pytest.raises(ValueError, match="cross_val_predict .*FrozenEstimator"):
         stacking.fit(X[:200], y[:200])
 
 

@@ -117,14 +117,14 @@ def test_trading_days_pass_holidays_the_fitted_span_never_had_and_refuse_real_ga
     rows = np.arange(len(fitted), len(fitted) + len(later))
     np.testing.assert_array_equal(transformer.transform(later), true_windows(frame, rows))
     holed = later.drop(later.loc["2017-01-03":"2017-02-02"].index)  # a 30-day hole
-    with pytest.raises(ValueError, match=r"2016-12-30 to 2017-02-03: it skips 24 weekdays at "
-                                         r"once, where the fitted series .* skips at most 1"):
+    with pytest.raises(ValueError, match=r"2016-12-30 to 2017-02-03: it skips 24 trading days "
+                                         r"at once, where the fitted series .* skips at most 1"):
         transformer.transform(holed)
     with pytest.raises(ValueError, match="two rows in one day"):  # hourly rows after daily ones
         transformer.transform(later.iloc[:2].set_axis(
             pd.date_range("2016-12-06 10:00", periods=2, freq="h")))
     weekly = later.iloc[::5]
-    with pytest.raises(ValueError, match="it skips 4 weekdays at once"):
+    with pytest.raises(ValueError, match="it skips 4 trading days at once"):
         transformer.transform(weekly)
 
 
@@ -135,8 +135,8 @@ def test_irregular_dates_off_weekdays_refuse_a_step_longer_than_any_fitted_one()
     transformer = WindowTransformer(window=5).fit(irregular.iloc[:100])
     np.testing.assert_array_equal(transformer.transform(irregular.iloc[100:110]),
                                   true_windows(irregular, slice(100, 110)))
-    with pytest.raises(ValueError, match=r"a longer step than any of the fitted series .* "
-                                         r"\(2 days"):
+    with pytest.raises(ValueError, match=r"a longer step than the fitted series .* takes more "
+                                         r"than once \(2 days"):
         transformer.transform(irregular.iloc[104:110])
 
 
@@ -352,3 +352,48 @@ def test_window_contract_by_position(data, draw):
     names = transformer.get_feature_names_out()
     assert len(names) == Xt.shape[1] and len(set(names)) == len(names)
     assert names[-1] == f"x{n_features - 1}[t]"
+
+
+def test_changed_values_are_seen_column_by_column_and_units_do_not_matter():
+    frame = dated(40, n_features=1, freq="D").assign(volume=3e7)
+    transformer = WindowTransformer(3).fit(frame[:30])
+    with pytest.raises(ValueError, match="differs from the fitted row"):
+        transformer.transform(frame[10:15].assign(f0=frame["f0"][10:15] + 0.2))
+    near_a_million = frame.assign(f0=1e6 + frame["f0"])
+    with pytest.raises(ValueError, match="differs from the fitted row"):
+        WindowTransformer(3).fit(near_a_million[:30]).transform(near_a_million[10:15] + 5)
+    # microseconds, or a polars column, are the same dates as nanoseconds
+    microseconds = frame.set_axis(frame.index.as_unit("us"))
+    np.testing.assert_array_equal(
+        WindowTransformer(3).fit(microseconds[:20]).transform(microseconds[20:]),
+        true_windows(frame, slice(20, 40), window=3))
+
+
+def test_daily_bars_across_a_midnight_the_clocks_skip_continue():
+    # America/Santiago skips 2024-09-08 00:00: that day's bar is at 01:00.
+    days = pd.DatetimeIndex([pd.Timestamp(f"2024-09-{d:02d}") for d in range(1, 16)])
+    local = days.tz_localize("America/Santiago", nonexistent="shift_forward")
+    frame = pd.DataFrame({"x": np.arange(15.0)}, index=local)
+    np.testing.assert_array_equal(
+        WindowTransformer(3).fit(frame[:6]).transform(frame[6:]),
+        true_windows(frame, slice(6, 15), window=3))
+
+
+def test_intraday_bars_missing_overnight_are_refused():
+    sessions = [pd.date_range(f"2024-03-{d:02d} 09:30", periods=13, freq="30min",
+                              tz="America/New_York") for d in (4, 5, 6, 7, 8, 11, 12, 13, 14)]
+    bars = pd.DataFrame({"x": np.arange(117.0)}, index=sessions[0].append(sessions[1:]))
+    bars.index.freq = None
+    transformer = WindowTransformer(3).fit(bars[:104])  # through 2024-03-13
+    np.testing.assert_array_equal(transformer.transform(bars[104:]),
+                                  true_windows(bars, slice(104, 117), window=3))
+    with pytest.raises(ValueError, match="bars missing overnight"):
+        transformer.transform(bars[107:])  # the 14th's first three bars are missing
+
+
+def test_a_one_off_long_closure_licenses_no_later_gap():
+    frame = trading_days(300)
+    closed = frame.drop(frame.index[100:104])  # four trading days closed once, as after 9/11
+    transformer = WindowTransformer(3).fit(closed.iloc[:250])
+    with pytest.raises(ValueError, match="it skips 3 trading days at once"):
+        transformer.transform(closed.iloc[253:])

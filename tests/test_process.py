@@ -169,6 +169,13 @@ def _predict_in_the_child(rows):
     return _FORKED_MODEL["model"].predict(rows)
 
 
+def _fit_in_the_child(rows):
+    from conftest import TINY_NETWORK
+    from skrnn import LSTMRegressor
+
+    return LSTMRegressor(**TINY_NETWORK).fit(rows, rows[:, -1])
+
+
 def test_a_forked_child_that_calls_a_fitted_network_fails_at_once_with_the_fix():
     import multiprocessing
 
@@ -181,3 +188,7 @@ def test_a_forked_child_that_calls_a_fitted_network_fails_at_once_with_the_fix()
     with (multiprocessing.get_context("fork").Pool(1) as pool,
           pytest.raises(RuntimeError, match=r"forked .*get_context\('spawn'\)")):
         pool.apply_async(_predict_in_the_child, (windows[:3],)).get(timeout=120)
+    # a fit too, and whoever started TensorFlow before the fork (here, this test session)
+    with (multiprocessing.get_context("fork").Pool(1) as pool,
+          pytest.raises(RuntimeError, match="forked from one where TensorFlow or JAX")):
+        pool.apply_async(_fit_in_the_child, (windows[:20],)).get(timeout=120)

@@ -104,3 +104,34 @@ def test_a_named_index_level_of_a_panel_is_its_time_axis():
     by_column = WindowTransformer(3, series_id="ticker").fit(
         pl.from_pandas(panel.reset_index()))
     assert by_column.index_["a"].equals(dates)
+
+
+def test_dates_a_scaler_turned_into_numbers_are_refused_with_the_passthrough_fix(prices):
+    from sklearn.compose import ColumnTransformer
+
+    X, y = prices
+    polars = pl.from_pandas(X.reset_index())
+    readme = make_pipeline(MinMaxScaler().set_output(transform="pandas"), WindowTransformer(3))
+    with pytest.raises(ValueError, match=r"\['Date'\] of X are numbers named like dates.*"
+                                         "remainder='passthrough'"):
+        readme.fit(polars[:250])
+    passthrough = make_pipeline(
+        ColumnTransformer([("scale", MinMaxScaler(), ["Close"])], remainder="passthrough",
+                          verbose_feature_names_out=False).set_output(transform="polars"),
+        WindowTransformer(3))
+    expected = make_pipeline(MinMaxScaler().set_output(transform="pandas"),
+                             WindowTransformer(3)).fit(X[:250])
+    np.testing.assert_allclose(passthrough.fit(polars[:250]).transform(polars[240:]),
+                               expected.transform(X[240:]))
+
+
+def test_feature_names_through_a_pipeline_leave_the_date_column_out(prices):
+    from sklearn.compose import ColumnTransformer
+    from sklearn.linear_model import Ridge
+
+    X, y = prices
+    model = make_pipeline(
+        ColumnTransformer([("scale", MinMaxScaler(), ["Close"])], remainder="passthrough",
+                          verbose_feature_names_out=False).set_output(transform="pandas"),
+        WindowTransformer(2), Ridge()).fit(X.reset_index(), y)
+    assert list(model[:-1].get_feature_names_out()) == ["Close[t-1]", "Close[t]"]

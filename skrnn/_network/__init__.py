@@ -19,7 +19,6 @@ import keras  # noqa: E402  (after noting whether TensorFlow was loaded before)
 
 if keras.backend.backend() == "tensorflow":
     _process.size_thread_pools(_first_tensorflow_import)
-_process.note_backend_started(keras.backend.backend())
 
 from . import training as _training  # noqa: E402
 from .builder import for_prediction  # noqa: E402
