@@ -467,3 +467,19 @@ def test_a_compiled_predict_function_is_shared_only_where_weights_are_its_argume
     for scaling in ("x_mean_", "x_scale_", "y_mean_", "y_scale_"):  # applied around model_
         setattr(second[-1], scaling, getattr(first[-1], scaling))
     np.testing.assert_array_equal(second[-1].predict(windows), first[-1].predict(windows))
+
+
+def test_subnormal_data_and_a_non_converging_anchor_are_refused():
+    X, y = sine()
+    windows = WindowTransformer(window=5, time_axis="positions").fit_transform(X)
+    with pytest.raises(ValueError, match="subnormal"):
+        RNNRegressor(**TINY).fit(windows * 3e-309, y * 3e-309)
+    base = np.random.default_rng(0).normal(0, 1, 120).cumsum()
+    outlier = base[:-1, None].copy()
+    outlier[60] = 1e300
+    weights = np.ones(119)
+    weights[60] = 0  # its own row weighs nothing, the windows after it still hold it
+    with pytest.raises(ValueError, match="least squares did not converge"):
+        RNNRegressor(**TINY, anchor="linear").fit(
+            WindowTransformer(5, time_axis="positions").fit_transform(outlier), base[1:],
+            sample_weight=weights)

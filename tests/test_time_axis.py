@@ -135,3 +135,15 @@ def test_feature_names_through_a_pipeline_leave_the_date_column_out(prices):
                           verbose_feature_names_out=False).set_output(transform="pandas"),
         WindowTransformer(2), Ridge()).fit(X.reset_index(), y)
     assert list(model[:-1].get_feature_names_out()) == ["Close[t-1]", "Close[t]"]
+
+
+def test_a_lazy_frame_and_mixed_offsets_are_refused_with_the_fix():
+    frame = pl.DataFrame({"Date": pd.date_range("2024-01-01", periods=5), "x": np.arange(5.0)})
+    with pytest.raises(TypeError, match=r"pass X.collect\(\)"):
+        WindowTransformer(2).fit(frame.lazy())
+    stamps = pd.Index(pd.to_datetime(["2024-03-30 00:00+01:00", "2024-03-31 00:00+01:00",
+                                      "2024-04-01 00:00+02:00"], format="ISO8601"),
+                      dtype=object)
+    mixed = pd.DataFrame({"x": [1.0, 2.0, 3.0]}, index=stamps)
+    with pytest.raises(ValueError, match=r"to_datetime\(\.\.\., utc=True\)"):
+        WindowTransformer(2).fit(mixed)
