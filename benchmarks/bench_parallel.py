@@ -30,7 +30,8 @@ from skrnn.datasets import load_msft, make_supervised
 
 n_jobs, epochs = int(sys.argv[1]), int(sys.argv[2])
 X, y = make_supervised(load_msft().iloc[-1259:], "Close")
-model = Pipeline([("scale", MinMaxScaler()), ("window", WindowTransformer()),
+model = Pipeline([("scale", MinMaxScaler().set_output(transform="pandas")),
+                  ("window", WindowTransformer()),
                   ("lstm", LSTMRegressor(dense_units=(), epochs=epochs, random_state=0,
                                          anchor=None, early_stopping=False))])
 grid = GridSearchCV(model, {"window__window": [30, 60], "lstm__units": [(16,), (32,)],

@@ -67,7 +67,7 @@ def run_skrnn(seed):
 
     def model():
         return TransformedTargetRegressor(make_pipeline(
-            MinMaxScaler(), WindowTransformer(WINDOW), LSTMRegressor(
+            MinMaxScaler(), WindowTransformer(WINDOW, time_axis="positions"), LSTMRegressor(
                 units=UNITS, dense_units=(), anchor=None, early_stopping=False, epochs=EPOCHS,
                 batch_size=BATCH, learning_rate=RATE, random_state=seed)),
             transformer=MinMaxScaler())
