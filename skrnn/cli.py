@@ -356,6 +356,19 @@ def _use_backend(name):
     if name == "jax" and importlib.util.find_spec("jax") is None:
         raise UsageError("--backend jax: JAX is not installed; pip install 'skrnn[jax]'")
     os.environ["KERAS_BACKEND"] = name
+    if name == "jax" and "jax" not in sys.modules:
+        _cache_compiled_programs()
+
+
+def _cache_compiled_programs():
+    """JAX's persistent compilation cache for the command's own process (and its workers), in
+    ``~/.cache/skrnn/jax`` unless ``JAX_COMPILATION_CACHE_DIR`` names another folder: a later
+    ``skrnn compare`` loads the programs an earlier one compiled instead of compiling them
+    again. Settings the user made are kept; the library never does this."""
+    folder = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "skrnn" / "jax"
+    os.environ.setdefault("JAX_COMPILATION_CACHE_DIR", str(folder))
+    os.environ.setdefault("JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS", "0")
+    os.environ.setdefault("JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES", "-1")
 
 
 def _check_out(out):

@@ -166,12 +166,18 @@ def test_backend_is_set_before_keras_starts_and_refused_after(tmp_path, capsys):
     other = "jax" if keras.backend.backend() == "tensorflow" else "tensorflow"
     assert cli.main(["compare", *TINY_ARGS, "--out", str(tmp_path), "--backend", other]) == 2
     assert f"Keras already runs on {keras.backend.backend()}" in capsys.readouterr().err
-    env = {k: v for k, v in os.environ.items() if k != "KERAS_BACKEND"}
-    chosen = subprocess.run(
-        [sys.executable, "-c", "from skrnn.cli import _use_backend; _use_backend('jax'); "
-         "import keras; print(keras.backend.backend())"],
-        env=env, capture_output=True, text=True, timeout=300)
-    assert chosen.stdout.split()[-1:] == ["jax"], chosen.stderr[-2000:]
+    env = {k: v for k, v in os.environ.items()
+           if k != "KERAS_BACKEND" and not k.startswith("JAX_")}
+    code = ("import os; from skrnn.cli import _use_backend; _use_backend('jax'); "
+            "import keras; print(os.environ['JAX_COMPILATION_CACHE_DIR'], "
+            "keras.backend.backend())")
+    chosen = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env={**env, "XDG_CACHE_HOME": str(tmp_path)}, timeout=300)
+    assert chosen.stdout.split()[-2:] == [str(tmp_path / "skrnn" / "jax"), "jax"], \
+        chosen.stderr[-2000:]
+    kept = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env={**env, "JAX_COMPILATION_CACHE_DIR": "/elsewhere"}, timeout=300)
+    assert kept.stdout.split()[-2:] == ["/elsewhere", "jax"], kept.stderr[-2000:]
 
 
 def test_backend_jax_without_jax_says_how_to_install_it(monkeypatch, capsys):
