@@ -7,7 +7,7 @@ import numpy as np
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
-from . import _anchor
+from . import _anchor, _seasons
 from ._base import SequenceRegressor
 from ._compat import Interval, StrOptions
 from ._quantiles import check_quantiles
@@ -96,7 +96,9 @@ class _RecurrentRegressor(SequenceRegressor):
         "dense_units": ["array-like", Interval(Integral, 1, None, closed="left")],
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "n_networks": [Interval(Integral, 1, None, closed="left")],
-        "anchor": [StrOptions({"auto", "linear", "last"}), None],
+        "anchor": [StrOptions({"auto", "linear", "last", "seasonal", "seasonal_difference"}),
+                   None],
+        "season_length": [StrOptions({"auto"}), Interval(Integral, 2, None, closed="left"), None],
         "normalization": [StrOptions({"global", "window"})],
         "target_feature": [Interval(Integral, 0, None, closed="left")],
         "column_order": [StrOptions({"auto", "oldest_first", "newest_first"})],
@@ -122,6 +124,7 @@ class _RecurrentRegressor(SequenceRegressor):
         dropout=0.0,
         n_networks=1,
         anchor="auto",
+        season_length="auto",
         normalization="global",
         target_feature=0,
         column_order="auto",
@@ -143,6 +146,7 @@ class _RecurrentRegressor(SequenceRegressor):
         self.dropout = dropout
         self.n_networks = n_networks
         self.anchor = anchor
+        self.season_length = season_length
         self.normalization = normalization
         self.target_feature = target_feature
         self.column_order = column_order
@@ -159,6 +163,17 @@ class _RecurrentRegressor(SequenceRegressor):
         self.random_state = random_state
         self.verbose = verbose
 
+    def fit(self, X, y, sample_weight=None):
+        # The season of the series' dates comes in the window record, which the validation in
+        # SequenceRegressor.fit does not keep.
+        self._stated_season = getattr(getattr(X, "window_layout", None), "season_length", None)
+        try:
+            return super().fit(X, y, sample_weight)
+        finally:
+            vars(self).pop("_stated_season", None)
+
+    fit.__doc__ = SequenceRegressor.fit.__doc__
+
     def _fit_sequences(self, X, y, sample_weight):
         units = _check_layer_sizes(self.units, "units", allow_empty=False)
         dense_units = _check_layer_sizes(self.dense_units, "dense_units", allow_empty=True)
@@ -174,7 +189,6 @@ class _RecurrentRegressor(SequenceRegressor):
         architecture = self._closed_form_part(X, y, units, dense_units, sample_weight)
         self.x_mean_, self.x_scale_ = architecture.x_mean, architecture.x_scale
         self.y_mean_, self.y_scale_ = architecture.y_mean, architecture.y_scale
-        self.anchor_ = architecture.anchor
         if architecture.quantiles:
             self.quantiles_ = np.asarray(architecture.quantiles)
         else:  # a refit with another loss: predict must not read levels that are gone
@@ -186,7 +200,7 @@ class _RecurrentRegressor(SequenceRegressor):
         )
         from . import _network
 
-        self.model_, self.history_ = _network.fit_network(
+        self.model_, self.history_, self.kept_epoch_ = _network.fit_network(
             X,
             y,
             architecture=architecture,
@@ -211,18 +225,42 @@ class _RecurrentRegressor(SequenceRegressor):
             window_map = self._window_map(X, y, stats, sample_weight)
         part = dict(n_covariates=self.n_covariates_, sample_weight=sample_weight,
                     per_window=None if window_map is None else (feature, *window_map), **stats)
-        chosen = self.anchor
-        if chosen == "auto":
-            chosen = _anchor.choose_anchor(X, y, feature, **part)
-        kernel, bias, quantiles, spread = None, None, (), 1.0
+        season = self._season(X, y, feature, sample_weight)
+        seasonal = season is not None and _anchor.seasonal_naive_map(
+            X, y, feature, season, n_covariates=self.n_covariates_,
+            per_window=part["per_window"], **stats) is not None
+        self.season_length_ = season if seasonal else None
+        chosen, kernel, bias, quantiles, spread = self.anchor, None, None, (), 1.0
+        if chosen in _anchor.SEASONAL_ANCHORS and not seasonal:
+            raise ValueError(
+                f"anchor={chosen!r} needs a season and a target that is a later value of "
+                f"target_feature={feature}, but "
+                + (f"no season was found (season_length={self.season_length!r})"
+                   if season is None else "y is not a later value of that feature")
+                + ". Pass season_length=<steps per season>, or use anchor='auto'.")
         if self.loss == "quantile":
             quantiles = check_quantiles(self.quantiles)
         if chosen is not None:
-            # Quantiles start at a normal spread of the anchor's errors on rows it did not
-            # see: on the rows it was fitted to they are too small, and so the bands.
-            kernel, bias, *error = _anchor.fit_anchor(
-                chosen, X, y, feature, return_error=bool(quantiles), **part)
-            spread = np.sqrt(error[0]) if quantiles else 1.0
+            weights, fits = self._anchors(X, y, feature, season, seasonal, quantiles, part)
+            self.anchor_weights_ = weights
+            chosen = next(iter(fits)) if len(fits) == 1 else "combined"
+            n_windowed = X.shape[2] - self.n_covariates_
+            width, last_row = X.shape[1] * n_windowed + self.n_covariates_, (
+                (X.shape[1] - 1) * n_windowed + feature)
+            if chosen != "combined":
+                kernel, bias = fits[chosen][:2]
+            else:
+                kernel = sum(weights[name] * _anchor.as_kernel(name, fit[:2], width, last_row)
+                             for name, fit in fits.items())
+                bias = sum(weights[name] * fit[1] for name, fit in fits.items())
+            if quantiles:
+                # Quantiles start at a normal spread of the anchor's errors on rows it did not
+                # see: on the rows it was fitted to they are too small, and so the bands.
+                spread = np.sqrt(sum(weights[name] * fit[2] for name, fit in fits.items()))
+            self.anchor_ = max(weights, key=weights.get)
+        else:
+            self.anchor_ = None
+            vars(self).pop("anchor_weights_", None)
         return Architecture(
             cell=self._cell, units=units, dense_units=dense_units, dropout=self.dropout,
             anchor=chosen, anchor_feature=feature, anchor_kernel=kernel,
@@ -230,6 +268,48 @@ class _RecurrentRegressor(SequenceRegressor):
             n_networks=self.n_networks, n_covariates=self.n_covariates_,
             window_map=window_map, **stats,
         )
+
+    def _anchors(self, X, y, feature, season, seasonal, quantiles, part):
+        """The weight of each anchor (``"auto"``: see :func:`_anchor.combination_weights`)
+        and its fit on all training rows (kernel, bias and, for quantiles, its error on rows
+        it did not see)."""
+        if self.anchor == "auto":
+            candidates = ("linear", "last") + (_anchor.AUTO_SEASONAL if seasonal else ())
+            weights = _anchor.combination_weights(_anchor.rolling_origin_errors(
+                X, y, feature, candidates=candidates, season_length=season, **part))
+        else:
+            weights = {self.anchor: 1.0}
+        fits = {name: _anchor.fit_anchor(name, X, y, feature, season_length=season,
+                                         return_error=bool(quantiles), **part)
+                for name in weights}
+        if fits.get(self.anchor, 0) is None:
+            raise ValueError(
+                f"anchor={self.anchor!r} reads the value one season before the last step, "
+                f"which the windows of {X.shape[1]} steps do not reach (season_length="
+                f"{season}). Use a window of at least {season + 1} steps, or anchor='auto'.")
+        fits = {name: fit for name, fit in fits.items() if fit is not None}
+        weights = {name: weights[name] / sum(weights[n] for n in fits) for name in fits}
+        return weights, fits
+
+    def _season(self, X, y, feature, sample_weight):
+        """The season length the seasonal anchors use, or None (see `season_length`)."""
+        timesteps = X.shape[1]
+        if self.season_length is None:
+            return None
+        if self.season_length != "auto":
+            if self.season_length > timesteps:
+                raise ValueError(
+                    f"season_length={self.season_length} reaches further back than the "
+                    f"windows, of {timesteps} steps: the seasonal anchors read the value one "
+                    "season before the forecast time. Use a window of at least "
+                    f"{self.season_length} steps, or season_length=None."
+                )
+            return int(self.season_length)
+        stated = self._stated_season
+        if stated is None:
+            counted = slice(None) if sample_weight is None else sample_weight > 0
+            stated = _seasons.detect_season(X[counted, -1, feature], max_lag=timesteps)
+        return stated if stated is not None and 2 <= stated <= timesteps else None
 
     def _window_map(self, X, y, stats, sample_weight):
         """Slope and intercept from `target_feature` to each column of y, standardised units:

@@ -260,7 +260,7 @@ def test_networks_trained_together_equal_the_mean_of_networks_trained_alone(loss
     architecture = estimator._closed_form_part(windows, y, (4,), (), None)
     training = Training(optimizer="adam", learning_rate=0.01, loss=loss, epochs=3,
                         batch_size=32, shuffle=True, validation=0.0, patience=10, verbose=0)
-    together, _ = _network.fit_network(windows, y, architecture=architecture,
+    together, *_ = _network.fit_network(windows, y, architecture=architecture,
                                        training=training, seed=7)
     stride = _network.builder.seed_stride(architecture)
     alone = [_network.fit_network(windows, y, architecture=replace(architecture, n_networks=1),
