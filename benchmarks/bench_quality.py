@@ -135,6 +135,11 @@ def score(name, model_name, seed, data, span, params):
     correction was kept, for one (series, model, seed)."""
     X, values, time_axis = load(name, data)
     y = values[1:]
+    params = dict(params)
+    if "keep_margin" in params:  # the correction rule's margin, not a parameter of the networks
+        from skrnn._network import training
+
+        training.KEEP_MARGIN = params.pop("keep_margin")
     if model_name == "persistence":
         model = PersistenceRegressor()
     elif model_name == "ridge":
@@ -177,7 +182,8 @@ def main():
                         default="persistence,ridge,anchor,rnn,lstm,gru,ets,arima,snaive")
     parser.add_argument("--span", choices=("test", "inner"), default="test")
     parser.add_argument("--params", default="{}",
-                        help="JSON of parameters for the networks and the anchor")
+                        help="JSON of parameters for the networks and the anchor (and "
+                             "keep_margin: the margin a trained correction must win by)")
     parser.add_argument("--n-jobs", type=int, default=2)
     parser.add_argument("--out", help="also write every result to this CSV file")
     args = parser.parse_args()

@@ -412,17 +412,35 @@ _DOC = """Regressor with stacked {cell} layers that reads each sample as a seque
         networks it costs far less than `n_networks` separate fits
         (``benchmarks/bench_ensemble.py``).
 
-    anchor : {{"auto", "linear", "last"}} or None, default="auto"
-        What the recurrent layers correct. ``"auto"``: whichever of the two below forecasts the last
-        30 % of the training rows better, each refitted in closed form on the rows before three
-        successive blocks of them (rolling origins). ``"linear"``: a ridge regression of y on the
-        whole window, fitted in closed form on the training rows (a linear skip, as in DLinear and
-        N-BEATS), shrunk toward the persistence forecast, with the penalty of lowest exact
-        leave-one-out error. ``"last"``: the persistence forecast, the last value of
-        `target_feature` mapped to y's units (exactly, when y is a later value of that feature,
-        whatever the scalers on X and y). The anchor is frozen and the correction starts at zero, so
-        the untrained network is the anchor; with an anchor, the recurrent layers read each window
-        relative to its last step. None: a plain network.
+    anchor : {{"auto", "linear", "last", "seasonal", "seasonal_difference"}} or None, \
+default="auto"
+        What the recurrent layers correct, fitted in closed form on the training rows.
+        ``"last"``: the persistence forecast, the last value of `target_feature` mapped to y's
+        units (exactly, when y is a later value of that feature, whatever the scalers on X and
+        y). ``"seasonal"``: seasonal naive, the value one season before the forecast time.
+        ``"seasonal_difference"``: the last value plus its change over the last season
+        (``x[t] + x[t+1-m] - x[t-m]``, which follows a trend and a season at once).
+        ``"linear"``: a ridge regression of y on the whole window (a linear skip, as in DLinear
+        and N-BEATS), shrunk toward whichever of the three forecasts above (the seasonal ones
+        only with a season) has the lowest exact leave-one-out error, with the penalty of lowest
+        leave-one-out error (Litterman's random-walk prior and its seasonal forms).
+        ``"auto"``: all of them, each weighed by its inverse squared error on the last 30 % of
+        the training rows, refitted on the rows before three successive blocks of them
+        (rolling origins; weights under 1 % dropped): a combination is steadier than the one
+        anchor that scored best on a few blocks. The anchor is frozen and the correction starts
+        at zero, so the untrained network is the anchor; with an anchor, the recurrent layers
+        read each window relative to its last step. None: a plain network.
+
+    season_length : "auto", int >= 2 or None, default="auto"
+        Steps per season, for the seasonal anchors. ``"auto"``: the season of the dates'
+        frequency, which :class:`WindowTransformer` records with its windows (12 for monthly,
+        4 quarterly, 52 weekly, 7 daily, 5 business days, 24 hourly, 48 half-hourly; none
+        for annual or irregular dates); for windows that state no dates (plain or 3-D arrays,
+        window column names), the lag at which the autocorrelation of the series' steps
+        peaks significantly, if any (:mod:`skrnn._seasons`). A season longer than the window
+        is not used: the seasonal anchors read the value one season back, so the window must
+        hold at least `season_length` steps (``"seasonal_difference"``: one more). An int
+        longer than the window is refused. None: no season.
 
     normalization : {{"global", "window"}}, default="global"
         How the network scales what it reads. ``"global"``: X and y are standardised with
@@ -530,8 +548,21 @@ _DOC = """Regressor with stacked {cell} layers that reads each sample as a seque
     quantiles_ : ndarray of shape (n_quantiles,)
         The levels forecast, with ``loss="quantile"`` only.
 
-    anchor_ : {{"linear", "last"}} or None
-        The anchor the network corrects (the one ``"auto"`` chose).
+    anchor_ : {{"linear", "last", "seasonal", "seasonal_difference"}} or None
+        The anchor the network corrects; with ``"auto"``, the one of largest weight.
+
+    anchor_weights_ : dict of str to float
+        The weight of each anchor in the one the network corrects (one anchor: weight 1).
+        Not set for a plain network.
+
+    season_length_ : int or None
+        The season the seasonal anchors used, None when there was none (or the windows were
+        too short for it).
+
+    kept_epoch_ : int
+        The epoch whose weights the network kept, from 1; 0 when early stopping kept the
+        untrained network, the anchor alone (no trained correction beat it on the validation
+        rows).
 
     history_ : dict of str to list of float
         Training loss (and ``val_loss`` with early stopping) per epoch, on standardised y.

@@ -68,27 +68,30 @@ def detect_season(series, max_lag):
     """A season found in the autocorrelation of the series' steps, or None.
 
     The steps (first differences) remove a trend, which would otherwise make every lag look
-    alike. The season is the lag, from 2 to `max_lag`, where their autocorrelation peaks
-    highest, kept when that peak is significant at the 5 % level (one-sided, with Bartlett's
-    standard error of an autocorrelation, as in the seasonality test of Hyndman's forecast
-    package, and Bonferroni's correction for the number of lags looked at: the highest of 20
-    noisy autocorrelations is often above a plain 5 % bound) and when the series holds at
-    least three seasons.
+    alike. The season is the lag, from 3 to `max_lag`, where their autocorrelation peaks
+    highest after falling below zero, kept when that peak is significant at the 5 % level
+    (one-sided, with Bartlett's standard error of an autocorrelation, as in the seasonality
+    test of Hyndman's forecast package, and Bonferroni's correction for the number of lags
+    looked at: the highest of 20 noisy autocorrelations is often above a plain 5 % bound) and
+    when the series holds at least three seasons.
     """
     steps = np.diff(np.asarray(series, dtype=np.float64))
     n = len(steps)
     max_lag = min(int(max_lag), n // 3)
-    if max_lag < 2:
+    if max_lag < 3:
         return None
     centred = steps - steps.mean()
     variance = float(centred @ centred)
     if not variance > 0:
         return None
     acf = np.array([centred[lag:] @ centred[:-lag] / variance for lag in range(1, max_lag + 1)])
-    lags = np.arange(2, max_lag + 1)
+    lags = np.arange(3, max_lag + 1)
     left = acf[lags - 2]
     right = np.append(acf[lags[:-1]], -np.inf)
-    peaks = lags[(acf[lags - 1] > left) & (acf[lags - 1] >= right)]
+    # A peak after a trough below zero (from lag 2 on: the noise in the steps alone makes lag
+    # 1 negative): a pattern that returns, not the slow decay of a smooth cycle.
+    trough = np.minimum.accumulate(acf[1:max_lag])[lags - 3] < 0
+    peaks = lags[(acf[lags - 1] > left) & (acf[lags - 1] >= right) & trough]
     if not len(peaks):
         return None
     best = int(peaks[np.argmax(acf[peaks - 1])])

@@ -85,6 +85,10 @@ def test_history_and_early_stopping_on_last_rows():
         ({"dropout": 1.0}, "dropout"),
         ({"epochs": 0}, "epochs"),
         ({"learning_rate": 0}, "learning_rate"),
+        ({"season_length": 1}, "season_length"),
+        ({"season_length": 0}, "season_length"),
+        ({"season_length": "yearly"}, "season_length"),
+        ({"season_length": 2.5}, "season_length"),
     ],
 )
 def test_bad_parameters_raise_value_error_naming_them(params, match):
