@@ -20,8 +20,10 @@ class Architecture:
 
     The arrays are the closed-form part fitted at ``fit`` (:mod:`skrnn._anchor`): per-feature
     standardisation of X, per-output standardisation of y, and the anchor in standardised
-    units — a ``(timesteps * features, n_outputs)`` kernel and a bias for ``"linear"``, a
-    per-output slope and intercept on the last value of `anchor_feature` for ``"last"``.
+    units — a per-output slope and intercept on the last value of `anchor_feature` for
+    ``"last"``, a ``(timesteps * features, n_outputs)`` kernel and a bias for every other
+    anchor (``"linear"``, the seasonal ones, and ``"combined"``: the weighted mean of several,
+    which ``anchor="auto"`` makes).
     With `quantiles`, the network forecasts those levels; `spread` (the anchor's error on rows it
     was not fitted to, in standardised units) sets their untrained width. The last `n_covariates`
     features are covariates. With `window_map` ``(slope, intercept)``, standardised y of each output

@@ -174,6 +174,31 @@ def test_default_networks_beat_persistence_on_a_learnable_series():
         assert error < 0.5 * persistence, (cls.__name__, error, persistence)
 
 
+def test_the_default_network_beats_the_plain_linear_anchor_on_a_multiplicative_season():
+    # Six years of a monthly series whose season grows with a trending, wandering level (as
+    # airpassengers'). The plain linear anchor (no season) against the default LSTM, whose
+    # anchor combines the seasonal ones. Measured over these three series: 0.84 of the plain
+    # anchor's summed RMSE (0.86, 1.09 and 0.72 per series: it does not win on every one).
+    from sklearn.compose import TransformedTargetRegressor
+    from sklearn.preprocessing import MinMaxScaler
+
+    plain_anchor = dict(TINY, anchor="linear", season_length=None, epochs=1,
+                        learning_rate=1e-12, random_state=0)
+    errors = {"plain": 0.0, "default": 0.0}
+    for seed in range(3):
+        t = np.arange(109)
+        level = 0.01 * t + 0.02 * np.cumsum(np.random.default_rng(seed).normal(size=len(t)))
+        values = 100 * np.exp(level) * (1 + 0.3 * np.sin(2 * np.pi * t / 12))
+        dates = pd.date_range("2000-01-01", periods=len(t) - 1, freq="MS")
+        X, y = pd.DataFrame({"v": values[:-1]}, index=dates), values[1:]
+        for name, params in (("plain", plain_anchor), ("default", {"random_state": 0})):
+            model = TransformedTargetRegressor(make_pipeline(
+                MinMaxScaler().set_output(transform="pandas"), WindowTransformer(24),
+                LSTMRegressor(**params)), transformer=MinMaxScaler()).fit(X[:72], y[:72])
+            errors[name] += np.sqrt(np.mean((model.predict(X[72:]) - y[72:]) ** 2))
+    assert errors["default"] < 0.9 * errors["plain"], errors
+
+
 def test_a_large_level_with_small_moves_loses_nothing_to_float32():
     # 1e7 + a random walk of 0.1 steps: float32's spacing there is 1.0. Standardised in float64
     # first, the persistence anchor forecasts to the cent (it rounded to whole units before).
