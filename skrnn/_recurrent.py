@@ -307,7 +307,7 @@ class _RecurrentRegressor(SequenceRegressor):
                     f"{self.season_length} steps, or season_length=None."
                 )
             return int(self.season_length)
-        stated = self._stated_season
+        stated = getattr(self, "_stated_season", None)  # set by fit
         if stated is None:
             counted = slice(None) if sample_weight is None else sample_weight > 0
             stated = _seasons.detect_season(X[counted, -1, feature], max_lag=timesteps)
