@@ -7,13 +7,25 @@ on the way out; and (2) add a learned correction to an *anchor* fitted in closed
 
 - ``"linear"``: ridge regression of y on the whole standardised window (a linear skip over the
   window, the lesson of DLinear and N-BEATS: the network learns what a linear model misses),
-  shrunk toward the ``"last"`` anchor, with the penalty of least leave-one-out error;
+  shrunk toward the ``"last"`` anchor (or a seasonal one, below), with the penalty of least
+  leave-one-out error;
 - ``"last"``: the last value of `target_feature`, mapped to y's units by the exact affine map
   that relates that feature to y in the training rows (:func:`next_value_map`), so that it is the
-  persistence forecast under any pair of scalers on X and y.
+  persistence forecast under any pair of scalers on X and y;
+- ``"seasonal"``: the value one season before the forecast time (seasonal naive, Hyndman and
+  Athanasopoulos, *Forecasting: Principles and Practice*, 3rd ed., 5.2), mapped the same way;
+- ``"seasonal_difference"``: the last value plus its change over the last season
+  (``x[t] + x[t+1-m] - x[t-m]``: the seasonal random walk of the steps, SARIMA(0,1,0)(0,1,0),
+  which follows a trend and a season at once).
 
-Both anchors are affine in X, so they stay right when X and y are scaled by different affine
+With a season, ``"linear"`` is shrunk toward whichever of persistence, seasonal naive and the
+seasonal difference has the lowest leave-one-out error (the seasonal forms of Litterman's
+random-walk prior: prior means of one on the lags those forecasts read). ``"auto"`` weighs
+every anchor by its inverse squared error over rolling origins (:func:`combination_weights`).
+
+Every anchor is affine in X, so it stays right when X and y are scaled by different affine
 maps (a ``MinMaxScaler`` before the windows and another in ``TransformedTargetRegressor``).
+The seasonal ones need a window that reaches one season back (see :func:`seasonal_offsets`).
 """
 
 import numpy as np
@@ -173,20 +185,21 @@ def _line(x, y, weights=None):
     return slope, y_mean - slope * x_mean
 
 
-def next_value_map(last, y, *, max_lag=64):
+def next_value_map(last, y, *, max_lag=64, return_lags=False):
     """Slope and intercept that turn `last` (one feature of X) into each column of y exactly.
 
     In the usual set-up ``y[t]`` is the feature's value ``h`` rows later, ``last[t + h]``, possibly
     scaled differently (two fitted scalers). Then ``y[t] = a * last[t + h] + b`` holds to float
     precision for one lag ``h``, and ``(a, b)`` converts X's units into y's. Returns ``(a, b)``
     arrays of shape ``(n_outputs,)``, or None when some column has no such exact relation (y is
-    not a later value of that feature). The search runs on standardised values, so the scale
+    not a later value of that feature); with `return_lags`, also the lag ``h`` of each output
+    (1 for a panel in no lag order). The search runs on standardised values, so the scale
     of the data (1e-300 or 1e300) does not matter.
     """
     (x_mean,), (x_scale,) = standardisation(last[:, None])
     y_mean, y_scale = standardisation(y)
     last_units = (last - x_mean) / x_scale
-    slopes, intercepts = [], []
+    slopes, intercepts, lags = [], [], []
     for k, column in enumerate(((y - y_mean) / y_scale).T):
         found = _exact_affine_lag(last_units, column, max_lag)
         if found is None and np.isin(y[:, k], last).mean() >= 0.9:
@@ -194,24 +207,28 @@ def next_value_map(last, y, *, max_lag=64):
             # values are the feature's own values, unscaled.
             slopes.append(1.0)
             intercepts.append(0.0)
+            lags.append(1)
             continue
         if found is None:
             return None
         # column = a * last_units + b, in X's and y's own units:
         slope = found[0] * y_scale[k] / x_scale
         intercept = y_mean[k] + y_scale[k] * found[1] - slope * x_mean
+        lags.append(found[2])
         if abs(slope - 1) <= 1e-9 and abs(intercept) <= 1e-9 * max(y_scale[k], abs(y_mean[k])):
             slope, intercept = 1.0, 0.0  # the same units: the last value itself, no float noise
         slopes.append(slope)
         intercepts.append(intercept)
+    if return_lags:
+        return np.asarray(slopes), np.asarray(intercepts), np.asarray(lags)
     return np.asarray(slopes), np.asarray(intercepts)
 
 
 def _exact_affine_lag(last, target, max_lag, share=0.9):
     """The exact affine map (on standardised values) at the first lag where it holds for
     `share` of the row pairs (not all: in a panel of series stacked one after another, pairs
-    that straddle two series break it), fitted on the pairs where it holds; None if no lag
-    has one."""
+    that straddle two series break it), fitted on the pairs where it holds, and that lag; None
+    if no lag has one."""
     scale = max(np.ptp(target), 1e-300)
     # At least 5 pairs per lag, so that two or three points cannot fit "exactly" by chance.
     for lag in range(1, min(max_lag, len(last) - 5) + 1):
@@ -225,7 +242,7 @@ def _exact_affine_lag(last, target, max_lag, share=0.9):
         exact = np.abs(slope * source + intercept - aligned) <= 1e-6 * scale
         if exact.mean() >= share and np.ptp(source[exact]) > 0:
             slope, intercept = _line(source[exact], aligned[exact, None])
-            return float(slope[0]), float(intercept[0])
+            return float(slope[0]), float(intercept[0]), lag
     return None
 
 
@@ -245,6 +262,46 @@ def last_value_map(last, y, feature, *, x_mean, x_scale, y_mean, y_scale, sample
     return kernel, bias
 
 
+def seasonal_offsets(lags, season_length, window):
+    """For each output, how many steps before a window's last one lies the value one season
+    before that output's forecast time (h steps after the last one: the first multiple of the
+    season at or beyond h, minus h), or None when the window does not reach that far back.
+    For one-step forecasts that is ``season_length - 1`` steps back: a window of at least
+    `season_length` steps."""
+    lags = np.asarray(lags)
+    offsets = -(-lags // season_length) * season_length - lags
+    return None if np.any(offsets > window - 1) else offsets
+
+
+def seasonal_naive_map(X, y, feature, season_length, *, x_mean, x_scale, y_mean, y_scale,
+                       n_covariates=0, per_window=None, difference=False):
+    """The ``"seasonal"`` anchor in standardised units: a kernel over :func:`flat_design`
+    that picks `feature`'s value one season before each output's forecast time, mapped to y's
+    units exactly (:func:`next_value_map`), and a bias; with `per_window`, in each window's
+    own units (a one, no bias). With `difference`, that value plus the change since one season
+    before the last step instead (``x[t] + x[t+h-m] - x[t-m]``, the seasonal random walk on
+    the steps). None when y is not a later value of `feature` or the window does not reach one
+    season back (:func:`seasonal_offsets`)."""
+    timesteps, n_windowed = X.shape[1], X.shape[2] - n_covariates
+    unit_map = next_value_map(X[:, -1, feature], y, return_lags=True)
+    if unit_map is None:
+        return None
+    slope, intercept, lags = unit_map
+    offsets = seasonal_offsets(lags, season_length, timesteps)
+    if offsets is None or (difference and np.any(offsets + lags > timesteps - 1)):
+        return None
+    columns = np.arange(y.shape[1])
+    weight = np.ones(y.shape[1]) if per_window is not None else slope * x_scale[feature] / y_scale
+    kernel = np.zeros((timesteps * n_windowed + n_covariates, y.shape[1]))
+    kernel[(timesteps - 1 - offsets) * n_windowed + feature, columns] += weight
+    if difference:  # the change over a season of the last value
+        kernel[(timesteps - 1) * n_windowed + feature, columns] += weight
+        kernel[(timesteps - 1 - offsets - lags) * n_windowed + feature, columns] -= weight
+    if per_window is not None:
+        return kernel, np.zeros(y.shape[1])
+    return kernel, (slope * x_mean[feature] + intercept - y_mean) / y_scale
+
+
 def validation_error(name, coefficients, X, y, feature, *, x_mean, x_scale, y_mean, y_scale,
                      n_covariates=0, per_window=None, sample_weight=None):
     """Weighted mean squared error of an anchor on rows it was not fitted on, in the units it
@@ -254,67 +311,145 @@ def validation_error(name, coefficients, X, y, feature, *, x_mean, x_scale, y_me
     squared, total = 0.0, 0.0
     for rows, target, weight in _chunks(X, y, x_mean, x_scale, y_mean, y_scale, n_covariates,
                                         per_window, sample_weight):  # never copied whole
-        if name == "linear":
-            prediction = flat_design(rows, n_covariates) @ kernel + bias
-        else:
+        if name == "last":
             prediction = rows[:, -1, feature : feature + 1] * kernel + bias
+        else:
+            prediction = flat_design(rows, n_covariates) @ kernel + bias
         squared += float(np.sum(weight * (prediction - target) ** 2))
         total += float(np.sum(weight)) * y.shape[1]
     return squared / total
 
 
-def fit_anchor(name, X, y, feature, n_covariates=0, per_window=None, return_error=False,
-               sample_weight=None, **stats):
-    """Kernel and bias of the anchor `name` ("linear" or "last"), in standardised units (with
-    `per_window`, in those of each window's normalised `feature`, where "last" is the
-    window's last value itself). With `return_error`, also its mean squared error on rows it
-    did not see: leave-one-out for "linear"; for "last", which fits nothing but the exact
-    map between units, its error on the training rows. Sample weights weigh every sum."""
+# The forecasts a ridge regression may be shrunk toward, each one the anchor of that name.
+PRIORS = ("last", "seasonal", "seasonal_difference")
+SEASONAL_ANCHORS = ("seasonal", "seasonal_difference")
+# The seasonal anchors "auto" combines, beside "linear" and "last".
+AUTO_SEASONAL = SEASONAL_ANCHORS
+
+
+def _prior(name, X, y, feature, season_length, n_covariates, per_window, sample_weight,
+           stats):
+    """The anchor `name` of :data:`PRIORS` as a kernel over the flat window and a bias."""
+    if name != "last":
+        if season_length is None:
+            return None
+        return seasonal_naive_map(X, y, feature, season_length, n_covariates=n_covariates,
+                                  per_window=per_window,
+                                  difference=name == "seasonal_difference", **stats)
     if per_window is not None:
         last = np.ones(y.shape[1]), np.zeros(y.shape[1])
     else:
         last = last_value_map(X[:, -1, feature], y, feature, sample_weight=sample_weight,
                               **stats)
-    part = dict(n_covariates=n_covariates, per_window=per_window, sample_weight=sample_weight)
-    if name == "last":
-        if not return_error:
-            return last
-        return (*last, validation_error(name, last, X, y, feature, **part, **stats))
     n_windowed = X.shape[2] - n_covariates
-    width = X.shape[1] * n_windowed + n_covariates
-    prior = np.zeros((width, y.shape[1]))
-    prior[(X.shape[1] - 1) * n_windowed + feature] = last[0]  # the feature's last value
-    return ridge_on_windows(X, y, prior=(prior, last[1]), return_error=return_error, **part,
-                            **stats)
+    kernel = np.zeros((X.shape[1] * n_windowed + n_covariates, y.shape[1]))
+    kernel[(X.shape[1] - 1) * n_windowed + feature] = last[0]  # the feature's last value
+    return kernel, last[1]
 
 
-def choose_anchor(X, y, feature, *, n_blocks=3, fraction=0.3, n_covariates=0, per_window=None,
-                  sample_weight=None, **stats):
-    """The anchor that forecasts the end of the training rows better, by rolling origins.
+def fit_anchor(name, X, y, feature, season_length=None, n_covariates=0, per_window=None,
+               return_error=False, sample_weight=None, priors=None, **stats):
+    """Kernel and bias of the anchor `name` ("linear", "last", or one of
+    :data:`SEASONAL_ANCHORS`), in standardised units (with `per_window`, in those of each
+    window's normalised `feature`, where "last" is the window's last value itself). "linear"
+    is shrunk toward whichever of `priors` (by default :data:`PRIORS`, those that can be
+    fitted: the seasonal ones need `season_length`) gives the lowest leave-one-out error.
+    With `return_error`, also its mean squared error on rows it did not see:
+    leave-one-out for the ridge regressions; for the others, which fit nothing but the exact
+    map between units, their error on the training rows. Sample weights weigh every sum.
+    None where a seasonal anchor cannot be fitted (see :func:`seasonal_naive_map`)."""
+    part = dict(n_covariates=n_covariates, per_window=per_window, sample_weight=sample_weight)
+    fixed = (feature, season_length, n_covariates, per_window, sample_weight, stats)
+    if name in ("last", "seasonal", "seasonal_difference"):
+        prior = _prior(name, X, y, *fixed)
+        if prior is None:
+            return None
+        if name == "last":  # kept as a slope on the last value (the builder's LastValue)
+            column = (X.shape[1] - 1) * (X.shape[2] - n_covariates) + feature
+            prior = prior[0][column], prior[1]
+        if not return_error:
+            return prior
+        return (*prior, validation_error(name, prior, X, y, feature, **part, **stats))
+    best = None
+    for prior in (_prior(p, X, y, *fixed) for p in priors or PRIORS):
+        if prior is None:
+            continue
+        fit = ridge_on_windows(X, y, prior=prior, return_error=True, **part, **stats)
+        if best is None or fit[2] < best[2]:
+            best = fit
+    if best is None:
+        return None
+    return best if return_error else best[:2]
+
+
+def rolling_origin_errors(X, y, feature, *, candidates, n_blocks=3, fraction=0.3,
+                          season_length=None, n_covariates=0, per_window=None,
+                          sample_weight=None, **stats):
+    """How well each of `candidates` forecasts the end of the training rows, by rolling
+    origins: a dict of weighted mean squared errors (standardised units), or None with too
+    few rows to tell.
 
     The last `fraction` of the rows (of positive weight) is cut into `n_blocks` successive
-    blocks; for each, both anchors are refitted (in closed form, so cheaply) on the rows before
-    it and scored on it. Summed over the blocks, this is a far less noisy choice than one
-    validation span. With too few rows for that, the persistence anchor, which has nothing to
-    overfit.
+    blocks; for each, every candidate is refitted (in closed form, so cheaply) on the rows
+    before it and scored on it. Summed over the blocks, this is a far less noisy measure than
+    one validation span. A seasonal candidate that cannot be fitted on the rows before a block
+    (too few of them) gets an infinite error.
     """
     counted = np.arange(len(X)) if sample_weight is None else np.flatnonzero(sample_weight > 0)
     n = len(counted)
     cuts = np.linspace(n - int(fraction * n), n, n_blocks + 1).astype(int)
     if cuts[0] < 5 or np.any(np.diff(cuts) < 1):
-        return "last"
+        return None
     edges = np.append(counted, len(X))[cuts]  # row positions of the blocks' first rows
     weights = _weights_or_ones(sample_weight, len(X))
-    errors = {"linear": 0.0, "last": 0.0}
+    errors = dict.fromkeys(candidates, 0.0)
+    part = dict(n_covariates=n_covariates, per_window=per_window, **stats)
+    total = 0.0
     for start, stop in zip(edges[:-1], edges[1:], strict=True):
         block_weight = float(np.sum(weights[start:stop]))
+        total += block_weight
         for name in errors:
-            part = dict(n_covariates=n_covariates, per_window=per_window, **stats)
             coefficients = fit_anchor(name, X[:start], y[:start], feature,
+                                      season_length=season_length,
                                       sample_weight=None if sample_weight is None
                                       else sample_weight[:start], **part)
+            if coefficients is None:
+                errors[name] = np.inf
+                continue
             errors[name] += validation_error(
                 name, coefficients, X[start:stop], y[start:stop], feature,
                 sample_weight=None if sample_weight is None else sample_weight[start:stop],
                 **part) * block_weight
-    return min(errors, key=errors.get)
+    return {name: error / total for name, error in errors.items()}
+
+
+def combination_weights(errors, floor=0.01):
+    """The weight of each candidate in the ``"auto"`` anchor, from its rolling-origin errors
+    (:func:`rolling_origin_errors`; None: persistence alone, which has nothing to overfit).
+
+    A combination of forecasts weighted by their inverse mean squared errors (Bates and
+    Granger, 1969) is steadier than the one that happened to score best on a few blocks; the
+    inverse *squared* errors used here give a clear winner nearly all the weight (measured on
+    the inner spans of the quality collection, ``benchmarks/README.md``). Weights under
+    `floor` are dropped and the others normalised again.
+    """
+    if errors is None:
+        return {"last": 1.0}
+    finite = {name: error for name, error in errors.items() if np.isfinite(error)}
+    best = min(finite, key=finite.get)
+    if not finite[best] > 0:
+        return {best: 1.0}
+    raw = {name: (finite[best] / error) ** 2 for name, error in finite.items()}
+    kept = {name: w for name, w in raw.items() if w / sum(raw.values()) >= floor}
+    return {name: w / sum(kept.values()) for name, w in kept.items()}
+
+
+def as_kernel(name, coefficients, width, last_row):
+    """An anchor's kernel over :func:`flat_design`, `width` rows (``"last"`` keeps only a
+    slope, on row `last_row`: the feature's last value)."""
+    kernel, bias = coefficients
+    if name != "last":
+        return kernel
+    full = np.zeros((width, len(bias)))
+    full[last_row] = kernel
+    return full

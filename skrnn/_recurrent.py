@@ -7,7 +7,7 @@ import numpy as np
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
-from . import _anchor
+from . import _anchor, _seasons
 from ._base import SequenceRegressor
 from ._compat import Interval, StrOptions
 from ._quantiles import check_quantiles
@@ -20,8 +20,10 @@ class Architecture:
 
     The arrays are the closed-form part fitted at ``fit`` (:mod:`skrnn._anchor`): per-feature
     standardisation of X, per-output standardisation of y, and the anchor in standardised
-    units — a ``(timesteps * features, n_outputs)`` kernel and a bias for ``"linear"``, a
-    per-output slope and intercept on the last value of `anchor_feature` for ``"last"``.
+    units — a per-output slope and intercept on the last value of `anchor_feature` for
+    ``"last"``, a ``(timesteps * features, n_outputs)`` kernel and a bias for every other
+    anchor (``"linear"``, the seasonal ones, and ``"combined"``: the weighted mean of several,
+    which ``anchor="auto"`` makes).
     With `quantiles`, the network forecasts those levels; `spread` (the anchor's error on rows it
     was not fitted to, in standardised units) sets their untrained width. The last `n_covariates`
     features are covariates. With `window_map` ``(slope, intercept)``, standardised y of each output
@@ -96,7 +98,9 @@ class _RecurrentRegressor(SequenceRegressor):
         "dense_units": ["array-like", Interval(Integral, 1, None, closed="left")],
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "n_networks": [Interval(Integral, 1, None, closed="left")],
-        "anchor": [StrOptions({"auto", "linear", "last"}), None],
+        "anchor": [StrOptions({"auto", "linear", "last", "seasonal", "seasonal_difference"}),
+                   None],
+        "season_length": [StrOptions({"auto"}), Interval(Integral, 2, None, closed="left"), None],
         "normalization": [StrOptions({"global", "window"})],
         "target_feature": [Interval(Integral, 0, None, closed="left")],
         "column_order": [StrOptions({"auto", "oldest_first", "newest_first"})],
@@ -122,6 +126,7 @@ class _RecurrentRegressor(SequenceRegressor):
         dropout=0.0,
         n_networks=1,
         anchor="auto",
+        season_length="auto",
         normalization="global",
         target_feature=0,
         column_order="auto",
@@ -143,6 +148,7 @@ class _RecurrentRegressor(SequenceRegressor):
         self.dropout = dropout
         self.n_networks = n_networks
         self.anchor = anchor
+        self.season_length = season_length
         self.normalization = normalization
         self.target_feature = target_feature
         self.column_order = column_order
@@ -159,6 +165,17 @@ class _RecurrentRegressor(SequenceRegressor):
         self.random_state = random_state
         self.verbose = verbose
 
+    def fit(self, X, y, sample_weight=None):
+        # The season of the series' dates comes in the window record, which the validation in
+        # SequenceRegressor.fit does not keep.
+        self._stated_season = getattr(getattr(X, "window_layout", None), "season_length", None)
+        try:
+            return super().fit(X, y, sample_weight)
+        finally:
+            vars(self).pop("_stated_season", None)
+
+    fit.__doc__ = SequenceRegressor.fit.__doc__
+
     def _fit_sequences(self, X, y, sample_weight):
         units = _check_layer_sizes(self.units, "units", allow_empty=False)
         dense_units = _check_layer_sizes(self.dense_units, "dense_units", allow_empty=True)
@@ -174,7 +191,6 @@ class _RecurrentRegressor(SequenceRegressor):
         architecture = self._closed_form_part(X, y, units, dense_units, sample_weight)
         self.x_mean_, self.x_scale_ = architecture.x_mean, architecture.x_scale
         self.y_mean_, self.y_scale_ = architecture.y_mean, architecture.y_scale
-        self.anchor_ = architecture.anchor
         if architecture.quantiles:
             self.quantiles_ = np.asarray(architecture.quantiles)
         else:  # a refit with another loss: predict must not read levels that are gone
@@ -186,7 +202,7 @@ class _RecurrentRegressor(SequenceRegressor):
         )
         from . import _network
 
-        self.model_, self.history_ = _network.fit_network(
+        self.model_, self.history_, self.kept_epoch_ = _network.fit_network(
             X,
             y,
             architecture=architecture,
@@ -216,18 +232,42 @@ class _RecurrentRegressor(SequenceRegressor):
             window_map = self._window_map(X, y, stats, sample_weight)
         part = dict(n_covariates=self.n_covariates_, sample_weight=sample_weight,
                     per_window=None if window_map is None else (feature, *window_map), **stats)
-        chosen = self.anchor
-        if chosen == "auto":
-            chosen = _anchor.choose_anchor(X, y, feature, **part)
-        kernel, bias, quantiles, spread = None, None, (), 1.0
+        season = self._season(X, y, feature, sample_weight)
+        seasonal = season is not None and _anchor.seasonal_naive_map(
+            X, y, feature, season, n_covariates=self.n_covariates_,
+            per_window=part["per_window"], **stats) is not None
+        self.season_length_ = season if seasonal else None
+        chosen, kernel, bias, quantiles, spread = self.anchor, None, None, (), 1.0
+        if chosen in _anchor.SEASONAL_ANCHORS and not seasonal:
+            raise ValueError(
+                f"anchor={chosen!r} needs a season and a target that is a later value of "
+                f"target_feature={feature}, but "
+                + (f"no season was found (season_length={self.season_length!r})"
+                   if season is None else "y is not a later value of that feature")
+                + ". Pass season_length=<steps per season>, or use anchor='auto'.")
         if self.loss == "quantile":
             quantiles = check_quantiles(self.quantiles)
         if chosen is not None:
-            # Quantiles start at a normal spread of the anchor's errors on rows it did not
-            # see: on the rows it was fitted to they are too small, and so the bands.
-            kernel, bias, *error = _anchor.fit_anchor(
-                chosen, X, y, feature, return_error=bool(quantiles), **part)
-            spread = np.sqrt(error[0]) if quantiles else 1.0
+            weights, fits = self._anchors(X, y, feature, season, seasonal, quantiles, part)
+            self.anchor_weights_ = weights
+            chosen = next(iter(fits)) if len(fits) == 1 else "combined"
+            n_windowed = X.shape[2] - self.n_covariates_
+            width, last_row = X.shape[1] * n_windowed + self.n_covariates_, (
+                (X.shape[1] - 1) * n_windowed + feature)
+            if chosen != "combined":
+                kernel, bias = fits[chosen][:2]
+            else:
+                kernel = sum(weights[name] * _anchor.as_kernel(name, fit[:2], width, last_row)
+                             for name, fit in fits.items())
+                bias = sum(weights[name] * fit[1] for name, fit in fits.items())
+            if quantiles:
+                # Quantiles start at a normal spread of the anchor's errors on rows it did not
+                # see: on the rows it was fitted to they are too small, and so the bands.
+                spread = np.sqrt(sum(weights[name] * fit[2] for name, fit in fits.items()))
+            self.anchor_ = max(weights, key=weights.get)
+        else:
+            self.anchor_ = None
+            vars(self).pop("anchor_weights_", None)
         return Architecture(
             cell=self._cell, units=units, dense_units=dense_units, dropout=self.dropout,
             anchor=chosen, anchor_feature=feature, anchor_kernel=kernel,
@@ -235,6 +275,48 @@ class _RecurrentRegressor(SequenceRegressor):
             n_networks=self.n_networks, n_covariates=self.n_covariates_,
             window_map=window_map, **stats,
         )
+
+    def _anchors(self, X, y, feature, season, seasonal, quantiles, part):
+        """The weight of each anchor (``"auto"``: see :func:`_anchor.combination_weights`)
+        and its fit on all training rows (kernel, bias and, for quantiles, its error on rows
+        it did not see)."""
+        if self.anchor == "auto":
+            candidates = ("linear", "last") + (_anchor.AUTO_SEASONAL if seasonal else ())
+            weights = _anchor.combination_weights(_anchor.rolling_origin_errors(
+                X, y, feature, candidates=candidates, season_length=season, **part))
+        else:
+            weights = {self.anchor: 1.0}
+        fits = {name: _anchor.fit_anchor(name, X, y, feature, season_length=season,
+                                         return_error=bool(quantiles), **part)
+                for name in weights}
+        if fits.get(self.anchor, 0) is None:
+            raise ValueError(
+                f"anchor={self.anchor!r} reads the value one season before the last step, "
+                f"which the windows of {X.shape[1]} steps do not reach (season_length="
+                f"{season}). Use a window of at least {season + 1} steps, or anchor='auto'.")
+        fits = {name: fit for name, fit in fits.items() if fit is not None}
+        weights = {name: weights[name] / sum(weights[n] for n in fits) for name in fits}
+        return weights, fits
+
+    def _season(self, X, y, feature, sample_weight):
+        """The season length the seasonal anchors use, or None (see `season_length`)."""
+        timesteps = X.shape[1]
+        if self.season_length is None:
+            return None
+        if self.season_length != "auto":
+            if self.season_length > timesteps:
+                raise ValueError(
+                    f"season_length={self.season_length} reaches further back than the "
+                    f"windows, of {timesteps} steps: the seasonal anchors read the value one "
+                    "season before the forecast time. Use a window of at least "
+                    f"{self.season_length} steps, or season_length=None."
+                )
+            return int(self.season_length)
+        stated = getattr(self, "_stated_season", None)  # set by fit
+        if stated is None:
+            counted = slice(None) if sample_weight is None else sample_weight > 0
+            stated = _seasons.detect_season(X[counted, -1, feature], max_lag=timesteps)
+        return stated if stated is not None and 2 <= stated <= timesteps else None
 
     def _window_map(self, X, y, stats, sample_weight):
         """Slope and intercept from `target_feature` to each column of y, standardised units:
@@ -343,17 +425,35 @@ _DOC = """Regressor with stacked {cell} layers that reads each sample as a seque
         networks it costs far less than `n_networks` separate fits
         (``benchmarks/bench_ensemble.py``).
 
-    anchor : {{"auto", "linear", "last"}} or None, default="auto"
-        What the recurrent layers correct. ``"auto"``: whichever of the two below forecasts the last
-        30 % of the training rows better, each refitted in closed form on the rows before three
-        successive blocks of them (rolling origins). ``"linear"``: a ridge regression of y on the
-        whole window, fitted in closed form on the training rows (a linear skip, as in DLinear and
-        N-BEATS), shrunk toward the persistence forecast, with the penalty of lowest exact
-        leave-one-out error. ``"last"``: the persistence forecast, the last value of
-        `target_feature` mapped to y's units (exactly, when y is a later value of that feature,
-        whatever the scalers on X and y). The anchor is frozen and the correction starts at zero, so
-        the untrained network is the anchor; with an anchor, the recurrent layers read each window
-        relative to its last step. None: a plain network.
+    anchor : {{"auto", "linear", "last", "seasonal", "seasonal_difference"}} or None, \
+default="auto"
+        What the recurrent layers correct, fitted in closed form on the training rows.
+        ``"last"``: the persistence forecast, the last value of `target_feature` mapped to y's
+        units (exactly, when y is a later value of that feature, whatever the scalers on X and
+        y). ``"seasonal"``: seasonal naive, the value one season before the forecast time.
+        ``"seasonal_difference"``: the last value plus its change over the last season
+        (``x[t] + x[t+1-m] - x[t-m]``, which follows a trend and a season at once).
+        ``"linear"``: a ridge regression of y on the whole window (a linear skip, as in DLinear
+        and N-BEATS), shrunk toward whichever of the three forecasts above (the seasonal ones
+        only with a season) has the lowest exact leave-one-out error, with the penalty of lowest
+        leave-one-out error (Litterman's random-walk prior and its seasonal forms).
+        ``"auto"``: all of them, each weighed by its inverse squared error on the last 30 % of
+        the training rows, refitted on the rows before three successive blocks of them
+        (rolling origins; weights under 1 % dropped): a combination is steadier than the one
+        anchor that scored best on a few blocks. The anchor is frozen and the correction starts
+        at zero, so the untrained network is the anchor; with an anchor, the recurrent layers
+        read each window relative to its last step. None: a plain network.
+
+    season_length : "auto", int >= 2 or None, default="auto"
+        Steps per season, for the seasonal anchors. ``"auto"``: the season of the dates'
+        frequency, which :class:`WindowTransformer` records with its windows (12 for monthly,
+        4 quarterly, 52 weekly, 7 daily, 5 business days, 24 hourly, 48 half-hourly; none
+        for annual or irregular dates); for windows that state no dates (plain or 3-D arrays,
+        window column names), the lag at which the autocorrelation of the series' steps
+        peaks significantly, if any (:mod:`skrnn._seasons`). A season longer than the window
+        is not used: the seasonal anchors read the value one season back, so the window must
+        hold at least `season_length` steps (``"seasonal_difference"``: one more). An int
+        longer than the window is refused. None: no season.
 
     normalization : {{"global", "window"}}, default="global"
         How the network scales what it reads. ``"global"``: X and y are standardised with
@@ -469,8 +569,21 @@ _DOC = """Regressor with stacked {cell} layers that reads each sample as a seque
     quantiles_ : ndarray of shape (n_quantiles,)
         The levels forecast, with ``loss="quantile"`` only.
 
-    anchor_ : {{"linear", "last"}} or None
-        The anchor the network corrects (the one ``"auto"`` chose).
+    anchor_ : {{"linear", "last", "seasonal", "seasonal_difference"}} or None
+        The anchor the network corrects; with ``"auto"``, the one of largest weight.
+
+    anchor_weights_ : dict of str to float
+        The weight of each anchor in the one the network corrects (one anchor: weight 1).
+        Not set for a plain network.
+
+    season_length_ : int or None
+        The season the seasonal anchors used, None when there was none (or the windows were
+        too short for it).
+
+    kept_epoch_ : int
+        The epoch whose weights the network kept, from 1; 0 when early stopping kept the
+        untrained network, the anchor alone (no trained correction beat it on the validation
+        rows).
 
     history_ : dict of str to list of float
         Training loss (and ``val_loss`` with early stopping) per epoch, on standardised y.

@@ -28,7 +28,7 @@ them, and window column names followed by other names say the same.
 
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from sklearn.utils.validation import validate_data
@@ -39,11 +39,15 @@ _NAME = re.compile(r"^(?P<feature>.+)\[t(?:-(?P<lag>\d+))?\]$")
 @dataclass(frozen=True)
 class WindowLayout:
     """Shape of one flattened window: ``window`` time steps of ``n_features`` features, then
-    ``n_covariates`` columns that are not windowed (known-future covariates, read once)."""
+    ``n_covariates`` columns that are not windowed (known-future covariates, read once).
+    ``season_length``: the season of the series' frequency (12 for monthly dates, 1 for annual
+    ones, see :mod:`skrnn._seasons`), None when its dates state none; it does not take part in
+    comparisons of layouts."""
 
     window: int
     n_features: int
     n_covariates: int = 0
+    season_length: int | None = field(default=None, compare=False)
 
     @property
     def width(self):

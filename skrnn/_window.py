@@ -24,6 +24,7 @@ from ._placement import (
     standalone_series_active,
     windows_at,
 )
+from ._seasons import season_of_dates
 from ._sequences import WindowedArray, WindowLayout, note_windows, window_feature_names
 from ._time_axis import (
     POSITIONS,
@@ -424,7 +425,8 @@ class WindowTransformer(VersionedPickleMixin, TransformerMixin, BaseEstimator):
         flat = windows.reshape(n_samples, self.window * n_windowed)
         if len(self.covariates_):
             flat = np.hstack([flat, X[:, self.covariates_]])
-        layout = WindowLayout(self.window, n_windowed, len(self.covariates_))
+        layout = WindowLayout(self.window, n_windowed, len(self.covariates_),
+                              season_length=season_of_dates(self.index_))
         result = WindowedArray(flat, layout)
         note_windows(result)
         return result

@@ -29,11 +29,13 @@ def ar2_series(n=300):
     return series[:-1, None], series[1:]
 
 
-def linear_anchor_by_hand(windows, X, y, n_fit):
+def linear_anchor_by_hand(windows, X, y, n_fit, priors=({0: 1.0},)):
     """The networks' linear anchor, computed with scikit-learn on the first `n_fit` rows of a
-    univariate series: in standardised units, persistence (the window's last column) plus the
-    ridge regression of what it misses, with the penalty of least leave-one-out error.
-    Returns its forecasts for all rows and its leave-one-out RMSE, both in y's units."""
+    univariate series: in standardised units, a prior forecast (by default persistence, the
+    window's last column) plus the ridge regression of what it misses, with the prior and the
+    penalty of least leave-one-out error. Each prior maps steps before the last one to
+    weights summing to one (seasonal naive for a season m: ``{m - 1: 1.0}``). Returns its
+    forecasts for all rows and its leave-one-out RMSE, both in y's units."""
     from sklearn.linear_model import Ridge
     from sklearn.model_selection import LeaveOneOut, cross_val_score
 
@@ -42,17 +44,23 @@ def linear_anchor_by_hand(windows, X, y, n_fit):
     x_mean, x_scale = X[:n_fit, 0].mean(), X[:n_fit, 0].std()
     y_mean, y_scale = y[:n_fit].mean(), y[:n_fit].std()
     design, target = (windows - x_mean) / x_scale, (y - y_mean) / y_scale
-    persistence = design[:, -1] * x_scale / y_scale + (x_mean - y_mean) / y_scale
-    missed = target[:n_fit] - persistence[:n_fit]
     unit = np.trace(design[:n_fit].T @ design[:n_fit]) / design.shape[1]
-    leave_one_out = {
-        alpha: -cross_val_score(Ridge(alpha * unit), design[:n_fit], missed, cv=LeaveOneOut(),
-                                scoring="neg_mean_squared_error").mean()
-        for alpha in RELATIVE_ALPHAS}
-    best = min(leave_one_out, key=leave_one_out.get)
-    fit = Ridge(best * unit).fit(design[:n_fit], missed)
-    forecasts = (persistence + fit.predict(design)) * y_scale + y_mean
-    return forecasts, np.sqrt(leave_one_out[best]) * y_scale
+    leave_one_out = {}
+    for k, prior in enumerate(priors):
+        forecast = sum(w * design[:, -1 - back] for back, w in prior.items()) * x_scale / y_scale
+        forecast = forecast + (x_mean - y_mean) / y_scale
+        missed = target[:n_fit] - forecast[:n_fit]
+        for alpha in RELATIVE_ALPHAS:
+            leave_one_out[k, alpha] = -cross_val_score(
+                Ridge(alpha * unit), design[:n_fit], missed, cv=LeaveOneOut(),
+                scoring="neg_mean_squared_error").mean()
+    k, alpha = min(leave_one_out, key=leave_one_out.get)
+    prior = priors[k]
+    forecast = sum(w * design[:, -1 - back] for back, w in prior.items()) * x_scale / y_scale
+    forecast = forecast + (x_mean - y_mean) / y_scale
+    fit = Ridge(alpha * unit).fit(design[:n_fit], target[:n_fit] - forecast[:n_fit])
+    forecasts = (forecast + fit.predict(design)) * y_scale + y_mean
+    return forecasts, np.sqrt(leave_one_out[k, alpha]) * y_scale
 
 
 def sine_series(n=160, n_features=1):

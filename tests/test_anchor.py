@@ -1,6 +1,7 @@
 """The closed-form part of the networks: standardisation, the linear and last-value anchors."""
 
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.compose import TransformedTargetRegressor
 from sklearn.linear_model import LinearRegression
@@ -9,7 +10,13 @@ from sklearn.preprocessing import FunctionTransformer, MinMaxScaler, StandardSca
 
 from conftest import TINY_NETWORK, ar2_series, linear_anchor_by_hand
 from skrnn import GRURegressor, LSTMRegressor, PersistenceRegressor, RNNRegressor, WindowTransformer
-from skrnn._anchor import RELATIVE_ALPHAS, next_value_map, ridge_on_windows, standardisation
+from skrnn._anchor import (
+    RELATIVE_ALPHAS,
+    combination_weights,
+    next_value_map,
+    ridge_on_windows,
+    standardisation,
+)
 
 
 def random_walk(n=300, seed=0):
@@ -131,6 +138,7 @@ def test_early_stopping_never_ends_worse_than_the_anchor_on_the_validation_rows(
         **{**TINY_NETWORK, "epochs": 3, "early_stopping": True}, learning_rate=5.0, patience=2,
         anchor="last", random_state=0)).fit(X, y)
     np.testing.assert_allclose(model.predict(X[-40:]), X[-40:, 0], rtol=1e-5)
+    assert model[-1].kept_epoch_ == 0
 
 
 @pytest.mark.parametrize("anchor", ["linear", "last"])
@@ -140,3 +148,79 @@ def test_target_feature_out_of_range_is_refused_for_either_anchor(anchor):
     model = LSTMRegressor(**TINY_NETWORK, anchor=anchor, target_feature=2, random_state=0)
     with pytest.raises(ValueError, match="target_feature=2 is out of range"):
         model.fit(windows, windows[:, -1, 0])
+
+
+def monthly_series(n=120, seed=0):
+    """A trend, a season of 12 months and noise, dated: X (a frame) and y, the next value."""
+    t = np.arange(n + 1.0)
+    values = (50 + 0.3 * t + 8 * np.sin(2 * np.pi * t / 12)
+              + np.random.default_rng(seed).normal(size=n + 1))
+    dates = pd.date_range("2000-01-01", periods=n + 1, freq="MS")
+    return pd.DataFrame({"v": values[:-1]}, index=dates[:-1]), values[1:]
+
+
+def dated_readme_pipeline(model, window):
+    """The README's pipeline: the scaler keeps the dates, from which the season is read."""
+    return TransformedTargetRegressor(
+        make_pipeline(MinMaxScaler().set_output(transform="pandas"), WindowTransformer(window),
+                      model), transformer=MinMaxScaler())
+
+
+UNTRAINED = dict(TINY_NETWORK, epochs=1, learning_rate=1e-12, random_state=0)
+
+
+@pytest.mark.parametrize("anchor", ["seasonal", "seasonal_difference"])
+def test_untrained_seasonal_anchors_are_their_closed_forms_under_the_readme_scalers(anchor):
+    # Seasonal naive reads the value 12 months before the forecast time; the seasonal
+    # difference adds to the last value its change over the last 12 months.
+    X, y = monthly_series()
+    fitted = dated_readme_pipeline(LSTMRegressor(**UNTRAINED, anchor=anchor), 13)
+    fitted.fit(X[:90], y[:90])
+    assert fitted.regressor_[-1].season_length_ == 12
+    v, t = X["v"].to_numpy(), np.arange(90, len(X))
+    expected = v[t - 11] if anchor == "seasonal" else v[t] + v[t - 11] - v[t - 12]
+    np.testing.assert_allclose(fitted.predict(X[90:]), expected, rtol=1e-6)
+
+
+def test_untrained_linear_anchor_with_a_season_is_shrunk_toward_the_best_of_three_priors():
+    # Persistence, seasonal naive and the seasonal difference: the prior and the penalty of
+    # least leave-one-out error, computed here with scikit-learn's Ridge.
+    X, y = monthly_series(n=100)
+    model = RNNRegressor(**UNTRAINED, anchor="linear")
+    fitted = dated_readme_pipeline(model, 13).fit(X[:80], y[:80])
+    windows = np.asarray(WindowTransformer(13, time_axis="positions").fit_transform(X))
+    priors = ({0: 1.0}, {11: 1.0}, {0: 1.0, 11: 1.0, 12: -1.0})
+    by_hand, _ = linear_anchor_by_hand(windows, X.to_numpy(), y, n_fit=80, priors=priors)
+    np.testing.assert_allclose(fitted.predict(X[80:]), by_hand[80:], rtol=1e-5)
+
+
+def test_auto_weighs_the_anchors_by_their_inverse_squared_rolling_origin_errors():
+    weights = combination_weights({"linear": 1.0, "last": 2.0, "seasonal": 20.0,
+                                   "seasonal_difference": np.inf})
+    assert weights == pytest.approx({"linear": 0.8, "last": 0.2})  # 1/400 is under 1 %
+    assert combination_weights(None) == {"last": 1.0}  # too few rows to compare anchors
+    X, y = monthly_series()
+    auto = dated_readme_pipeline(LSTMRegressor(**UNTRAINED), 13).fit(X[:90], y[:90])
+    weights = auto.regressor_[-1].anchor_weights_
+    assert len(weights) > 1 and auto.regressor_[-1].anchor_ == max(weights, key=weights.get)
+    alone = {name: dated_readme_pipeline(LSTMRegressor(**UNTRAINED, anchor=name), 13)
+             .fit(X[:90], y[:90]).predict(X[90:]) for name in weights}
+    np.testing.assert_allclose(auto.predict(X[90:]),
+                               sum(w * alone[name] for name, w in weights.items()), rtol=1e-5)
+
+
+def test_seasons_the_windows_cannot_reach_are_refused_or_left_out():
+    X, y = monthly_series(n=60)
+    with pytest.raises(ValueError, match="season_length=13 reaches further back than the "
+                                         "windows, of 12 steps"):
+        dated_readme_pipeline(LSTMRegressor(**UNTRAINED, season_length=13), 12).fit(X, y)
+    with pytest.raises(ValueError, match="anchor='seasonal_difference' reads the value one "
+                                         "season before the last step"):
+        dated_readme_pipeline(LSTMRegressor(**UNTRAINED, anchor="seasonal_difference"),
+                              12).fit(X, y)
+    with pytest.raises(ValueError, match="anchor='seasonal' needs a season"):
+        dated_readme_pipeline(LSTMRegressor(**UNTRAINED, anchor="seasonal",
+                                            season_length=None), 12).fit(X, y)
+    # "auto" with windows shorter than the season of the dates: no seasonal anchor.
+    short = dated_readme_pipeline(LSTMRegressor(**UNTRAINED), 6).fit(X, y).regressor_[-1]
+    assert short.season_length_ is None and set(short.anchor_weights_) <= {"linear", "last"}

@@ -85,6 +85,10 @@ def test_history_and_early_stopping_on_last_rows():
         ({"dropout": 1.0}, "dropout"),
         ({"epochs": 0}, "epochs"),
         ({"learning_rate": 0}, "learning_rate"),
+        ({"season_length": 1}, "season_length"),
+        ({"season_length": 0}, "season_length"),
+        ({"season_length": "yearly"}, "season_length"),
+        ({"season_length": 2.5}, "season_length"),
     ],
 )
 def test_bad_parameters_raise_value_error_naming_them(params, match):
@@ -168,6 +172,31 @@ def test_default_networks_beat_persistence_on_a_learnable_series():
         model = make_pipeline(WindowTransformer(window=24), cls(random_state=0))
         error = np.sqrt(np.mean((model.fit(X[:300], y[:300]).predict(X[300:]) - y[300:]) ** 2))
         assert error < 0.5 * persistence, (cls.__name__, error, persistence)
+
+
+def test_the_default_network_beats_the_plain_linear_anchor_on_a_multiplicative_season():
+    # Six years of a monthly series whose season grows with a trending, wandering level (as
+    # airpassengers'). The plain linear anchor (no season) against the default LSTM, whose
+    # anchor combines the seasonal ones. Measured over these three series: 0.84 of the plain
+    # anchor's summed RMSE (0.86, 1.09 and 0.72 per series: it does not win on every one).
+    from sklearn.compose import TransformedTargetRegressor
+    from sklearn.preprocessing import MinMaxScaler
+
+    plain_anchor = dict(TINY, anchor="linear", season_length=None, epochs=1,
+                        learning_rate=1e-12, random_state=0)
+    errors = {"plain": 0.0, "default": 0.0}
+    for seed in range(3):
+        t = np.arange(109)
+        level = 0.01 * t + 0.02 * np.cumsum(np.random.default_rng(seed).normal(size=len(t)))
+        values = 100 * np.exp(level) * (1 + 0.3 * np.sin(2 * np.pi * t / 12))
+        dates = pd.date_range("2000-01-01", periods=len(t) - 1, freq="MS")
+        X, y = pd.DataFrame({"v": values[:-1]}, index=dates), values[1:]
+        for name, params in (("plain", plain_anchor), ("default", {"random_state": 0})):
+            model = TransformedTargetRegressor(make_pipeline(
+                MinMaxScaler().set_output(transform="pandas"), WindowTransformer(24),
+                LSTMRegressor(**params)), transformer=MinMaxScaler()).fit(X[:72], y[:72])
+            errors[name] += np.sqrt(np.mean((model.predict(X[72:]) - y[72:]) ** 2))
+    assert errors["default"] < 0.9 * errors["plain"], errors
 
 
 def test_a_large_level_with_small_moves_loses_nothing_to_float32():
@@ -260,7 +289,7 @@ def test_networks_trained_together_equal_the_mean_of_networks_trained_alone(loss
     architecture = estimator._closed_form_part(windows, y, (4,), (), None)
     training = Training(optimizer="adam", learning_rate=0.01, loss=loss, epochs=3,
                         batch_size=32, shuffle=True, validation=0.0, patience=10, verbose=0)
-    together, _ = _network.fit_network(windows, y, architecture=architecture,
+    together, *_ = _network.fit_network(windows, y, architecture=architecture,
                                        training=training, seed=7)
     stride = _network.builder.seed_stride(architecture)
     alone = [_network.fit_network(windows, y, architecture=replace(architecture, n_networks=1),

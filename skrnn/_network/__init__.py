@@ -61,8 +61,9 @@ def fit_network(X, y, *, architecture, training, seed, sample_weight=None, shuff
     standardised with the architecture's statistics in float64 before anything becomes
     float32, and the network returned works in those standardised units (see
     :func:`predict_network`). Also returns the per-epoch history (losses in standardised
-    units). `seed` seeds the weights and dropout, `shuffle_seed` (default: `seed`) the order of
-    the training windows; `sample_weight` weighs the rows' losses (zero leaves a row out).
+    units) and the epoch whose weights were kept (0: the untrained network). `seed` seeds
+    the weights and dropout, `shuffle_seed` (default: `seed`) the order of the training
+    windows; `sample_weight` weighs the rows' losses (zero leaves a row out).
     """
     _process.refuse_forked_child()
     loss = Pinball(architecture.quantiles) if architecture.quantiles else training.loss
@@ -77,13 +78,13 @@ def fit_network(X, y, *, architecture, training, seed, sample_weight=None, shuff
     program = _training.program(architecture, training, X, y_standardised)
     model = build()
     with _process.quiet_retracing(), _process.forget_all_reduce_gradients():
-        history = _training.train(
+        history, kept_epoch = _training.train(
             model, build, X, y_standardised, architecture=architecture, training=training,
             weights=sample_weight, seed=seed if shuffle_seed is None else shuffle_seed,
             key=program)
     model = for_prediction(model, architecture, loss)
     _training.share_compiled_predict(model, program)
-    return model, {name: list(values) for name, values in history.items()}
+    return model, {name: list(values) for name, values in history.items()}, kept_epoch
 
 
 def predict_network(model, X, *, x_mean, x_scale, y_mean, y_scale):

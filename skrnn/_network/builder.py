@@ -60,13 +60,13 @@ def _quantile_head(architecture, hidden, median, n_outputs):
 
 def _anchor_layer(architecture, sequences, covariates, n_outputs):
     """The closed-form anchor on standardised inputs, frozen: the network only corrects it."""
-    if architecture.anchor == "linear":
+    if architecture.anchor != "last":  # a kernel over the flat window: linear or seasonal
         kernel, bias = architecture.anchor_kernel, architecture.anchor_bias
         flat = keras.layers.Flatten()(sequences)
         if covariates is not None:
             flat = keras.layers.Concatenate()([flat, covariates])
         return keras.layers.Dense(
-            n_outputs, trainable=False, name="linear_anchor",
+            n_outputs, trainable=False, name=f"{architecture.anchor}_anchor",
             kernel_initializer=keras.initializers.Constant(kernel.tolist()),
             bias_initializer=keras.initializers.Constant(bias.tolist()),
         )(flat)

@@ -82,6 +82,11 @@ class Batches(keras.utils.PyDataset):
             self.rng.shuffle(self.order)
 
 
+# How much better than the untrained network (the anchor) on the validation span a trained one
+# must be to replace it (see KeepBest).
+KEEP_MARGIN = 0.01
+
+
 class KeepBest(keras.callbacks.Callback):
     """Early stopping that counts the untrained network as a candidate.
 
@@ -90,12 +95,15 @@ class KeepBest(keras.callbacks.Callback):
     epochs without improvement and restores the best weights at the end. A trained network
     replaces the untrained one only if it is at least `margin` (1 %) better on the validation
     span: on a random walk, a correction that wins by less is fitting noise. On the validation
-    span, the network returned is never worse than its anchor.
+    span, the network returned is never worse than its anchor. `kept_epoch` is the epoch whose
+    weights were kept (from 1), 0 for the untrained network.
     """
 
-    def __init__(self, initial_loss, patience, margin=0.01):
+    def __init__(self, initial_loss, patience, margin=None):
         super().__init__()
+        margin = KEEP_MARGIN if margin is None else margin
         self.best, self.patience, self.wait = initial_loss * (1 - margin), patience, 0
+        self.kept_epoch = 0
 
     def on_train_begin(self, logs=None):
         self.best_weights = self.model.get_weights()
@@ -104,6 +112,7 @@ class KeepBest(keras.callbacks.Callback):
         loss = (logs or {}).get("val_loss")
         if loss is not None and loss < self.best:
             self.best, self.wait, self.best_weights = loss, 0, self.model.get_weights()
+            self.kept_epoch = epoch + 1
         else:
             self.wait += 1
             if self.wait >= self.patience:
@@ -198,9 +207,10 @@ def _validation_rows(weights, n, fraction):
 
 def train(model, build, X, y, *, architecture, training, weights, seed, key):
     """Train `model` on standardised targets `y`, through this thread's traced model of `key`
-    (or a new one from `build()`), and return Keras' history. Rows of zero weight are left out
-    of every batch and of the validation span, which is the last `training.validation` of the
-    rows of positive weight, in time order."""
+    (or a new one from `build()`), and return Keras' history and the epoch whose weights were
+    kept (0: the untrained network, which early stopping may keep; without it, the last).
+    Rows of zero weight are left out of every batch and of the validation span, which is the
+    last `training.validation` of the rows of positive weight, in time order."""
     trainer = kept().pop(key, None)  # taken out while it trains: a failed fit drops it
     if trainer is None:
         trainer = build()
@@ -231,7 +241,9 @@ def train(model, build, X, y, *, architecture, training, weights, seed, key):
     )
     _copy_state(trainer, model)
     keep(kept(), key, trainer)
-    return history.history
+    epochs_run = len(history.history.get("loss", ()))
+    kept_epoch = callbacks[0].kept_epoch if len(validation_rows) else epochs_run
+    return history.history, kept_epoch
 
 
 def share_compiled_predict(model, key):

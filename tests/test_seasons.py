@@ -1,0 +1,55 @@
+"""Season lengths: read from each frequency of dates, carried in the window record, or found
+in the autocorrelation when there are no dates."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from skrnn import WindowTransformer
+from skrnn._seasons import detect_season, season_of_dates, season_of_frequency
+
+FREQUENCIES = [("MS", 12), ("ME", 12), ("QS", 4), ("QE-MAR", 4), ("W-SUN", 52), ("W-SAT", 52),
+               ("D", 7), ("B", 5), ("h", 24), ("2h", 12), ("30min", 48), ("15min", 96),
+               ("YS", 1), ("YE", 1), ("7h", None), ("s", None)]
+
+
+@pytest.mark.parametrize(("freq", "season"), FREQUENCIES)
+def test_the_season_of_each_frequency(freq, season):
+    assert season_of_frequency(freq) == season
+
+
+@pytest.mark.parametrize(("freq", "season"), [(f, s) for f, s in FREQUENCIES if s])
+def test_the_window_record_carries_the_season_of_the_dates(freq, season):
+    # Rows picked by position lose the index's freq: it is inferred from the dates themselves.
+    dates = pd.date_range("2020-01-01", periods=40, freq=freq)[np.arange(40)]
+    assert dates.freq is None
+    frame = pd.DataFrame({"x": np.arange(40.0)}, index=dates)
+    windows = WindowTransformer(3).fit_transform(frame)
+    assert windows.window_layout.season_length == season
+
+
+@pytest.mark.parametrize(("freq", "season"), [("M", 12), ("Q", 4), ("Y", 1), ("D", 7)])
+def test_periods_state_their_season(freq, season):
+    periods = pd.period_range("2000-01-01", periods=30, freq=freq)
+    frame = pd.DataFrame({"x": np.arange(30.0)}, index=periods)
+    assert WindowTransformer(3).fit_transform(frame).window_layout.season_length == season
+
+
+def test_no_dates_state_no_season_and_irregular_dates_state_none_to_use():
+    windows = WindowTransformer(3, time_axis="positions").fit_transform(np.ones((20, 1)))
+    assert windows.window_layout.season_length is None  # unknown: the networks look for one
+    trading = pd.bdate_range("2024-01-01", periods=60).delete([10, 31])  # two holidays
+    assert season_of_dates(trading) == 1  # dates without a regular frequency: no season
+    assert season_of_dates({"a": pd.date_range("2020", periods=9, freq="MS"),
+                            "b": pd.date_range("2021", periods=9, freq="MS")}) == 12
+
+
+def test_a_season_is_found_in_the_autocorrelation_and_none_in_a_random_walk():
+    rng = np.random.default_rng(0)
+    t = np.arange(300)
+    seasonal = 0.05 * t + np.sin(2 * np.pi * t / 12) + 0.3 * rng.normal(size=300)
+    assert detect_season(seasonal, max_lag=24) == 12
+    found = [detect_season(np.cumsum(np.random.default_rng(seed).normal(size=300)), 24)
+             for seed in range(20)]
+    assert found.count(None) >= 18  # a 5 % test, corrected for the 23 lags looked at
+    assert detect_season(seasonal, max_lag=8) is None  # the window does not reach a season
