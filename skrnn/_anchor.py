@@ -429,8 +429,7 @@ def combination_weights(errors, floor=0.01):
 
     A combination of forecasts weighted by their inverse mean squared errors (Bates and
     Granger, 1969) is steadier than the one that happened to score best on a few blocks; the
-    inverse *squared* errors used here give a clear winner nearly all the weight (measured on
-    the inner spans of the quality collection, ``benchmarks/README.md``). Weights under
+    inverse *squared* errors used here give a clear winner nearly all the weight. Weights under
     `floor` are dropped and the others normalised again.
     """
     if errors is None:
