@@ -323,8 +323,6 @@ def validation_error(name, coefficients, X, y, feature, *, x_mean, x_scale, y_me
 # The forecasts a ridge regression may be shrunk toward, each one the anchor of that name.
 PRIORS = ("last", "seasonal", "seasonal_difference")
 SEASONAL_ANCHORS = ("seasonal", "seasonal_difference")
-# The seasonal anchors "auto" combines, beside "linear" and "last".
-AUTO_SEASONAL = SEASONAL_ANCHORS
 
 
 def _prior(name, X, y, feature, season_length, n_covariates, per_window, sample_weight,

@@ -281,7 +281,7 @@ class _RecurrentRegressor(SequenceRegressor):
         and its fit on all training rows (kernel, bias and, for quantiles, its error on rows
         it did not see)."""
         if self.anchor == "auto":
-            candidates = ("linear", "last") + (_anchor.AUTO_SEASONAL if seasonal else ())
+            candidates = ("linear", "last") + (_anchor.SEASONAL_ANCHORS if seasonal else ())
             weights = _anchor.combination_weights(_anchor.rolling_origin_errors(
                 X, y, feature, candidates=candidates, season_length=season, **part))
         else:
