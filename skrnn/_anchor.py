@@ -302,6 +302,84 @@ def seasonal_naive_map(X, y, feature, season_length, *, x_mean, x_scale, y_mean,
     return kernel, (slope * x_mean[feature] + intercept - y_mean) / y_scale
 
 
+# The smoothing parameters tried for the "exponential_smoothing" anchor: alpha (level), beta
+# (trend; None: no trend) and gamma (season; None: no season), as AutoETS's usual ranges.
+SMOOTHING_GRID = {"alpha": (0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9), "beta": (None, 0.05, 0.2),
+                  "gamma": (0.05, 0.2, 0.5)}
+
+
+def smoothing_weights(timesteps, lags, alpha, beta=None, gamma=None, season_length=None):
+    """Weights over a window's steps (oldest first), ``(timesteps, len(lags))``, of the
+    additive Holt-Winters forecast each of `lags` steps after the window's last step
+    (Hyndman and Athanasopoulos, 3rd ed., 8.3; `beta` None: no trend; `gamma` or
+    `season_length` None: no season).
+
+    The recursion runs over the window alone, from Hyndman's heuristic start (the level the
+    first value, or the mean of the first season with the season's deviations from it and a
+    trend from the first two seasons). Every step is linear in the window's values, so the
+    forecast is a fixed linear filter: the recursion is run on the window's unit vectors.
+    Its weights sum to one, so it is exact on a constant series (and, with a trend, on a
+    straight line), and it stays right under any affine scaling of X.
+    """
+    m = season_length
+    seasonal = gamma is not None and m is not None and m >= 2 and timesteps > m
+    basis = np.eye(timesteps)  # basis[t]: step t's value in each unit-vector window
+    trend = np.zeros(timesteps)
+    if seasonal:
+        first = basis[:m].mean(axis=0)
+        if beta is not None and timesteps >= 2 * m:
+            trend = (basis[m : 2 * m].mean(axis=0) - first) / m
+        level = first + trend * (m - 1) / 2
+        seasons = [basis[k] - first - trend * (k - (m - 1) / 2) for k in range(m)]
+    else:
+        level = basis[0]
+    for t in range(m if seasonal else 1, timesteps):
+        season = seasons[t % m] if seasonal else 0.0
+        new_level = alpha * (basis[t] - season) + (1 - alpha) * (level + trend)
+        if seasonal:
+            seasons[t % m] = gamma * (basis[t] - level - trend) + (1 - gamma) * season
+        if beta is not None:
+            trend = beta * (new_level - level) + (1 - beta) * trend
+        level = new_level
+    columns = []
+    for h in np.atleast_1d(lags):
+        forecast = level + h * trend
+        columns.append(forecast + seasons[(timesteps - 1 + h) % m] if seasonal else forecast)
+    return np.stack(columns, axis=1)
+
+
+def smoothing_map(X, y, feature, season_length, *, x_mean, x_scale, y_mean, y_scale,
+                  n_covariates=0, per_window=None, sample_weight=None):
+    """The ``"exponential_smoothing"`` anchor in standardised units: a kernel over
+    :func:`flat_design` holding the Holt-Winters filter (:func:`smoothing_weights`) of
+    `feature`, mapped to y's units exactly (:func:`next_value_map`), and a bias. Its
+    parameters are those of :data:`SMOOTHING_GRID` whose forecasts of the training rows have
+    the lowest weighted squared error: nothing but those few numbers is fitted, as AutoETS
+    chooses its smoothing parameters by their one-step errors. None when y is not a later
+    value of `feature`."""
+    timesteps, n_windowed = X.shape[1], X.shape[2] - n_covariates
+    unit_map = next_value_map(X[:, -1, feature], y, return_lags=True)
+    if unit_map is None:
+        return None
+    slope, intercept, lags = unit_map
+    gammas = SMOOTHING_GRID["gamma"] if season_length is not None else (None,)
+    settings = [(a, b, g) for a in SMOOTHING_GRID["alpha"] for b in SMOOTHING_GRID["beta"]
+                for g in gammas]
+    scale = np.ones(y.shape[1]) if per_window is not None else slope * x_scale[feature] / y_scale
+    bias = (np.zeros(y.shape[1]) if per_window is not None
+            else (slope * x_mean[feature] + intercept - y_mean) / y_scale)
+    kernels = np.zeros((len(settings), timesteps * n_windowed + n_covariates, y.shape[1]))
+    for k, (alpha, beta, gamma) in enumerate(settings):
+        kernels[k, np.arange(timesteps) * n_windowed + feature] = scale * smoothing_weights(
+            timesteps, lags, alpha, beta, gamma, season_length)
+    errors = np.zeros(len(settings))
+    for rows, target, weight in _chunks(X, y, x_mean, x_scale, y_mean, y_scale, n_covariates,
+                                        per_window, sample_weight):
+        forecasts = np.einsum("nw,kwo->kno", flat_design(rows, n_covariates), kernels) + bias
+        errors += np.sum(weight * (forecasts - target) ** 2, axis=(1, 2))
+    return kernels[int(np.argmin(errors))], bias
+
+
 def validation_error(name, coefficients, X, y, feature, *, x_mean, x_scale, y_mean, y_scale,
                      n_covariates=0, per_window=None, sample_weight=None):
     """Weighted mean squared error of an anchor on rows it was not fitted on, in the units it
@@ -321,13 +399,16 @@ def validation_error(name, coefficients, X, y, feature, *, x_mean, x_scale, y_me
 
 
 # The forecasts a ridge regression may be shrunk toward, each one the anchor of that name.
-PRIORS = ("last", "seasonal", "seasonal_difference")
+PRIORS = ("last", "exponential_smoothing", "seasonal", "seasonal_difference")
 SEASONAL_ANCHORS = ("seasonal", "seasonal_difference")
 
 
 def _prior(name, X, y, feature, season_length, n_covariates, per_window, sample_weight,
            stats):
     """The anchor `name` of :data:`PRIORS` as a kernel over the flat window and a bias."""
+    if name == "exponential_smoothing":
+        return smoothing_map(X, y, feature, season_length, n_covariates=n_covariates,
+                             per_window=per_window, sample_weight=sample_weight, **stats)
     if name != "last":
         if season_length is None:
             return None
@@ -358,7 +439,7 @@ def fit_anchor(name, X, y, feature, season_length=None, n_covariates=0, per_wind
     None where a seasonal anchor cannot be fitted (see :func:`seasonal_naive_map`)."""
     part = dict(n_covariates=n_covariates, per_window=per_window, sample_weight=sample_weight)
     fixed = (feature, season_length, n_covariates, per_window, sample_weight, stats)
-    if name in ("last", "seasonal", "seasonal_difference"):
+    if name in ("last", "exponential_smoothing", *SEASONAL_ANCHORS):
         prior = _prior(name, X, y, *fixed)
         if prior is None:
             return None

@@ -98,7 +98,8 @@ class _RecurrentRegressor(SequenceRegressor):
         "dense_units": ["array-like", Interval(Integral, 1, None, closed="left")],
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "n_networks": [Interval(Integral, 1, None, closed="left")],
-        "anchor": [StrOptions({"auto", "linear", "last", "seasonal", "seasonal_difference"}),
+        "anchor": [StrOptions({"auto", "linear", "last", "exponential_smoothing", "seasonal",
+                               "seasonal_difference"}),
                    None],
         "season_length": [StrOptions({"auto"}), Interval(Integral, 2, None, closed="left"), None],
         "normalization": [StrOptions({"global", "window"})],
@@ -289,6 +290,12 @@ class _RecurrentRegressor(SequenceRegressor):
         fits = {name: _anchor.fit_anchor(name, X, y, feature, season_length=season,
                                          return_error=bool(quantiles), **part)
                 for name in weights}
+        if self.anchor == "exponential_smoothing" and fits[self.anchor] is None:
+            raise ValueError(
+                f"anchor='exponential_smoothing' smooths the values of target_feature="
+                f"{feature}, but y is not a later value of that feature (y must be that "
+                "column's value some steps after each window, in any affine units). Set "
+                "target_feature to the column y continues, or use anchor='linear'.")
         if fits.get(self.anchor, 0) is None:
             raise ValueError(
                 f"anchor={self.anchor!r} reads the value one season before the last step, "
@@ -425,24 +432,28 @@ _DOC = """Regressor with stacked {cell} layers that reads each sample as a seque
         networks it costs far less than `n_networks` separate fits
         (``benchmarks/bench_ensemble.py``).
 
-    anchor : {{"auto", "linear", "last", "seasonal", "seasonal_difference"}} or None, \
-default="auto"
+    anchor : {{"auto", "linear", "last", "exponential_smoothing", "seasonal", \
+"seasonal_difference"}} or None, default="auto"
         What the recurrent layers correct, fitted in closed form on the training rows.
         ``"last"``: the persistence forecast, the last value of `target_feature` mapped to y's
         units (exactly, when y is a later value of that feature, whatever the scalers on X and
         y). ``"seasonal"``: seasonal naive, the value one season before the forecast time.
         ``"seasonal_difference"``: the last value plus its change over the last season
         (``x[t] + x[t+1-m] - x[t-m]``, which follows a trend and a season at once).
+        ``"exponential_smoothing"``: additive Holt-Winters run over the window (a season only
+        with one), a fixed linear filter whose smoothing parameters are those of a small grid
+        with the lowest error on the training rows.
         ``"linear"``: a ridge regression of y on the whole window (a linear skip, as in DLinear
-        and N-BEATS), shrunk toward whichever of the three forecasts above (the seasonal ones
+        and N-BEATS), shrunk toward whichever of the four forecasts above (the seasonal ones
         only with a season) has the lowest exact leave-one-out error, with the penalty of lowest
         leave-one-out error (Litterman's random-walk prior and its seasonal forms).
-        ``"auto"``: all of them, each weighed by its inverse squared error on the last 30 % of
-        the training rows, refitted on the rows before three successive blocks of them
-        (rolling origins; weights under 1 % dropped): a combination is steadier than the one
-        anchor that scored best on a few blocks. The anchor is frozen and the correction starts
-        at zero, so the untrained network is the anchor; with an anchor, the recurrent layers
-        read each window relative to its last step. None: a plain network.
+        ``"auto"``: "linear", "last" and the seasonal ones, each weighed by its inverse
+        squared error on the last 30 % of the training rows, refitted on the rows before three
+        successive blocks of them (rolling origins; weights under 1 % dropped): a
+        combination is steadier than the one anchor that scored best on a few blocks. The
+        anchor is frozen and the correction starts at zero, so the untrained network is the
+        anchor; with an anchor, the recurrent layers read each window relative to its last
+        step. None: a plain network.
 
     season_length : "auto", int >= 2 or None, default="auto"
         Steps per season, for the seasonal anchors. ``"auto"``: the season of the dates'
@@ -569,7 +580,8 @@ default="auto"
     quantiles_ : ndarray of shape (n_quantiles,)
         The levels forecast, with ``loss="quantile"`` only.
 
-    anchor_ : {{"linear", "last", "seasonal", "seasonal_difference"}} or None
+    anchor_ : {{"linear", "last", "exponential_smoothing", "seasonal", \
+"seasonal_difference"}} or None
         The anchor the network corrects; with ``"auto"``, the one of largest weight.
 
     anchor_weights_ : dict of str to float

@@ -12,10 +12,14 @@ from conftest import TINY_NETWORK, ar2_series, linear_anchor_by_hand
 from skrnn import GRURegressor, LSTMRegressor, PersistenceRegressor, RNNRegressor, WindowTransformer
 from skrnn._anchor import (
     RELATIVE_ALPHAS,
+    SMOOTHING_GRID,
     combination_weights,
+    fit_anchor,
     next_value_map,
     ridge_on_windows,
+    smoothing_weights,
     standardisation,
+    validation_error,
 )
 
 
@@ -224,3 +228,81 @@ def test_seasons_the_windows_cannot_reach_are_refused_or_left_out():
     # "auto" with windows shorter than the season of the dates: no seasonal anchor.
     short = dated_readme_pipeline(LSTMRegressor(**UNTRAINED), 6).fit(X, y).regressor_[-1]
     assert short.season_length_ is None and set(short.anchor_weights_) <= {"linear", "last"}
+
+
+def holt_winters_by_hand(window, h, alpha, beta, gamma, m):
+    """Additive Holt-Winters on one window, one scalar at a time (Hyndman and Athanasopoulos,
+    8.3), from Hyndman's heuristic start: the first value, or the first season's mean, its
+    deviations and a trend from the first two seasons' means."""
+    seasonal = gamma is not None
+    trend = 0.0
+    if seasonal:
+        first = window[:m].mean()
+        if beta is not None:
+            trend = (window[m : 2 * m].mean() - first) / m
+        level = first + trend * (m - 1) / 2
+        season = [window[k] - first - trend * (k - (m - 1) / 2) for k in range(m)]
+    else:
+        level = window[0]
+    for t in range(m if seasonal else 1, len(window)):
+        old_level, old_trend = level, trend
+        old_season = season[t % m] if seasonal else 0.0
+        level = alpha * (window[t] - old_season) + (1 - alpha) * (old_level + old_trend)
+        if beta is not None:
+            trend = beta * (level - old_level) + (1 - beta) * old_trend
+        if seasonal:
+            season[t % m] = gamma * (window[t] - old_level - old_trend) + (1 - gamma) * old_season
+    return level + h * trend + (season[(len(window) - 1 + h) % m] if seasonal else 0.0)
+
+
+@pytest.mark.parametrize("beta, gamma", [(None, None), (0.2, None), (None, 0.3), (0.05, 0.5)])
+def test_smoothing_weights_are_the_holt_winters_recursion_as_a_linear_filter(beta, gamma):
+    window = np.random.default_rng(1).normal(size=26).cumsum()
+    weights = smoothing_weights(26, [1, 3], 0.3, beta, gamma, 12 if gamma else None)
+    expected = [holt_winters_by_hand(window, h, 0.3, beta, gamma, 12) for h in (1, 3)]
+    np.testing.assert_allclose(window @ weights, expected, rtol=1e-10)
+    np.testing.assert_allclose(weights.sum(axis=0), 1.0)  # exact on a constant
+    line = 5.0 + 0.5 * np.arange(29)  # with a trend started from two seasons, exact on a line
+    if beta is not None and gamma is not None:
+        np.testing.assert_allclose(line[:26] @ weights, line[[26, 28]], rtol=1e-10)
+
+
+def test_untrained_smoothing_anchor_is_the_best_grid_filter_under_the_readme_scalers():
+    # The grid point is chosen by the error on the training rows, which the affine maps of the
+    # two MinMaxScalers only rescale: chosen here on the raw values.
+    X, y = monthly_series()
+    fitted = dated_readme_pipeline(LSTMRegressor(**UNTRAINED, anchor="exponential_smoothing"),
+                                   25).fit(X[:90], y[:90])
+    v = X["v"].to_numpy()
+    padded = np.r_[np.full(24, v[0]), v]  # the first windows start with the first value
+    windows = np.lib.stride_tricks.sliding_window_view(padded, 25)
+    settings = [(a, b, g) for a in SMOOTHING_GRID["alpha"] for b in SMOOTHING_GRID["beta"]
+                for g in SMOOTHING_GRID["gamma"]]
+    forecasts = {s: np.array([holt_winters_by_hand(w, 1, *s, 12) for w in windows])
+                 for s in settings}
+    best = min(settings, key=lambda s: np.mean((forecasts[s][:90] - y[:90]) ** 2))
+    np.testing.assert_allclose(fitted.predict(X[90:]), forecasts[best][90:], rtol=1e-6)
+
+
+def test_smoothing_anchor_needs_y_to_be_a_later_value_of_the_target_feature():
+    X, y = monthly_series(n=60)
+    with pytest.raises(ValueError, match="anchor='exponential_smoothing' smooths the values "
+                                         "of target_feature=0, but y is not a later value"):
+        dated_readme_pipeline(LSTMRegressor(**UNTRAINED, anchor="exponential_smoothing"),
+                              12).fit(X, np.sin(np.arange(60.0)) ** 2)
+
+
+def test_the_smoothing_prior_lowers_the_linear_anchors_error_on_a_local_level():
+    # A random walk seen through noise (ARIMA(0,1,1), Nile-like): exponential smoothing is its
+    # best linear forecast, persistence and a free ridge are noisy.
+    rng = np.random.default_rng(0)
+    series = rng.normal(size=400).cumsum() * 0.3 + rng.normal(size=400) * 2.0
+    X = np.lib.stride_tricks.sliding_window_view(series[:-1], 10)[:, :, None]
+    y = series[10:, None]
+    (x_mean, x_scale), (y_mean, y_scale) = standardisation(X[:, -1, :]), standardisation(y)
+    stats = dict(x_mean=x_mean, x_scale=x_scale, y_mean=y_mean, y_scale=y_scale)
+    errors = {}
+    for priors in (("last",), ("last", "exponential_smoothing")):
+        coefficients = fit_anchor("linear", X[:250], y[:250], 0, priors=priors, **stats)
+        errors[priors] = validation_error("linear", coefficients, X[250:], y[250:], 0, **stats)
+    assert errors[("last", "exponential_smoothing")] < 0.9 * errors[("last",)]
