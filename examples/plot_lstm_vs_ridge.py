@@ -11,8 +11,8 @@ exact once predictions are mapped back to dollars. RMSE is in dollars.
 Where the networks win and lose against the statistical models a forecaster would otherwise
 fit (``benchmarks/bench_quality.py``, real series, one-step forecasts, RMSE over persistence's):
 at their defaults they beat statsforecast's AutoETS and AutoARIMA on airpassengers (0.338
-against 0.384) and lynx (0.758 against 0.767), match them on prices, and lose by 4-23 % on
-wineind, elnino, nile, heartrate and elec_equip. On a seasonal series, put a seasonal ARIMA
+against 0.384) and lynx (0.758 against 0.767), match them on prices, and lose by 1-23 % on
+nile, wineind, elnino, heartrate and elec_equip. On a seasonal series, put a seasonal ARIMA
 beside them.
 """
 
