@@ -273,6 +273,17 @@ def seasonal_offsets(lags, season_length, window):
     return None if np.any(offsets > window - 1) else offsets
 
 
+def _filter_units(slope, intercept, feature, n_outputs, per_window, x_mean, x_scale, y_mean,
+                  y_scale):
+    """The scale and bias that turn a filter of `feature`'s standardised values whose weights
+    sum to one into standardised y, given the exact map ``y = slope * x + intercept`` of
+    :func:`next_value_map`; with `per_window`, ones and zeros (each window's own units)."""
+    if per_window is not None:
+        return np.ones(n_outputs), np.zeros(n_outputs)
+    return (slope * x_scale[feature] / y_scale,
+            (slope * x_mean[feature] + intercept - y_mean) / y_scale)
+
+
 def seasonal_naive_map(X, y, feature, season_length, *, x_mean, x_scale, y_mean, y_scale,
                        n_covariates=0, per_window=None, difference=False):
     """The ``"seasonal"`` anchor in standardised units: a kernel over :func:`flat_design`
@@ -291,15 +302,14 @@ def seasonal_naive_map(X, y, feature, season_length, *, x_mean, x_scale, y_mean,
     if offsets is None or (difference and np.any(offsets + lags > timesteps - 1)):
         return None
     columns = np.arange(y.shape[1])
-    weight = np.ones(y.shape[1]) if per_window is not None else slope * x_scale[feature] / y_scale
+    weight, bias = _filter_units(slope, intercept, feature, y.shape[1], per_window, x_mean,
+                                 x_scale, y_mean, y_scale)
     kernel = np.zeros((timesteps * n_windowed + n_covariates, y.shape[1]))
     kernel[(timesteps - 1 - offsets) * n_windowed + feature, columns] += weight
     if difference:  # the change over a season of the last value
         kernel[(timesteps - 1) * n_windowed + feature, columns] += weight
         kernel[(timesteps - 1 - offsets - lags) * n_windowed + feature, columns] -= weight
-    if per_window is not None:
-        return kernel, np.zeros(y.shape[1])
-    return kernel, (slope * x_mean[feature] + intercept - y_mean) / y_scale
+    return kernel, bias
 
 
 # The smoothing parameters tried for the "exponential_smoothing" anchor: alpha (level), beta
@@ -365,9 +375,8 @@ def smoothing_map(X, y, feature, season_length, *, x_mean, x_scale, y_mean, y_sc
     gammas = SMOOTHING_GRID["gamma"] if season_length is not None else (None,)
     settings = [(a, b, g) for a in SMOOTHING_GRID["alpha"] for b in SMOOTHING_GRID["beta"]
                 for g in gammas]
-    scale = np.ones(y.shape[1]) if per_window is not None else slope * x_scale[feature] / y_scale
-    bias = (np.zeros(y.shape[1]) if per_window is not None
-            else (slope * x_mean[feature] + intercept - y_mean) / y_scale)
+    scale, bias = _filter_units(slope, intercept, feature, y.shape[1], per_window, x_mean,
+                                x_scale, y_mean, y_scale)
     kernels = np.zeros((len(settings), timesteps * n_windowed + n_covariates, y.shape[1]))
     for k, (alpha, beta, gamma) in enumerate(settings):
         kernels[k, np.arange(timesteps) * n_windowed + feature] = scale * smoothing_weights(
