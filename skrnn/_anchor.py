@@ -372,7 +372,9 @@ def smoothing_map(X, y, feature, season_length, *, x_mean, x_scale, y_mean, y_sc
     if unit_map is None:
         return None
     slope, intercept, lags = unit_map
-    gammas = SMOOTHING_GRID["gamma"] if season_length is not None else (None,)
+    # a season only where the window holds more than one (smoothing_weights' condition)
+    gammas = (SMOOTHING_GRID["gamma"] if season_length is not None and timesteps > season_length
+              else (None,))
     settings = [(a, b, g) for a in SMOOTHING_GRID["alpha"] for b in SMOOTHING_GRID["beta"]
                 for g in gammas]
     scale, bias = _filter_units(slope, intercept, feature, y.shape[1], per_window, x_mean,
