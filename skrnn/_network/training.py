@@ -85,6 +85,9 @@ class Batches(keras.utils.PyDataset):
 # How much better than the untrained network (the anchor) on the validation span a trained one
 # must be to replace it (see KeepBest).
 KEEP_MARGIN = 0.01
+# The one-sided level at which the Diebold-Mariano test must find the trained network better
+# than the untrained one on the validation span for it to be kept (see KeepBest).
+KEEP_LEVEL = 0.1
 
 
 class KeepBest(keras.callbacks.Callback):
@@ -94,19 +97,23 @@ class KeepBest(keras.callbacks.Callback):
     before training (`initial_loss`: with an anchor, the anchor itself), stops after `patience`
     epochs without improvement and restores the best weights at the end. A trained network
     replaces the untrained one only if it is at least `margin` (1 %) better on the validation
-    span: on a random walk, a correction that wins by less is fitting noise. On the validation
-    span, the network returned is never worse than its anchor. `kept_epoch` is the epoch whose
+    span: on a random walk, a correction that wins by less is fitting noise. With `validation`
+    (the validation batches), it must also be better row by row: a one-sided Diebold-Mariano
+    test of the two networks' losses on those rows (:func:`skrnn._statistics.diebold_mariano`)
+    at `level`, since on a span of a few rows a 1 % gain says nothing. On the validation span,
+    the network returned is never worse than its anchor. `kept_epoch` is the epoch whose
     weights were kept (from 1), 0 for the untrained network.
     """
 
-    def __init__(self, initial_loss, patience, margin=None):
+    def __init__(self, initial_loss, patience, margin=None, validation=None, level=None):
         super().__init__()
         margin = KEEP_MARGIN if margin is None else margin
         self.best, self.patience, self.wait = initial_loss * (1 - margin), patience, 0
+        self.validation, self.level = validation, KEEP_LEVEL if level is None else level
         self.kept_epoch = 0
 
     def on_train_begin(self, logs=None):
-        self.best_weights = self.model.get_weights()
+        self.untrained_weights = self.best_weights = self.model.get_weights()
 
     def on_epoch_end(self, epoch, logs=None):
         loss = (logs or {}).get("val_loss")
@@ -119,7 +126,54 @@ class KeepBest(keras.callbacks.Callback):
                 self.model.stop_training = True
 
     def on_train_end(self, logs=None):
+        if self.kept_epoch and self.validation is not None and not self._significant():
+            self.best_weights, self.kept_epoch = self.untrained_weights, 0
         self.model.set_weights(self.best_weights)
+
+    def _significant(self):
+        from .._statistics import diebold_mariano  # SciPy, imported when a network is kept
+
+        gain = self._row_losses(self.untrained_weights) - self._row_losses(self.best_weights)
+        if len(gain) < 2:
+            return False
+        statistic, p_value, _ = diebold_mariano(gain, 1)
+        return bool(statistic > 0 and p_value / 2 < self.level)
+
+    def _row_losses(self, weights):
+        """Each validation row's loss (weighted), in time order, under `weights`."""
+        self.model.set_weights(weights)
+        loss = self.model.loss
+        per_row = loss.call if isinstance(loss, keras.losses.Loss) else keras.losses.get(loss)
+        losses = []
+        for X, y, *weight in (self.validation[i] for i in range(len(self.validation))):
+            row = keras.ops.convert_to_numpy(per_row(y, self.model(X, training=False)))
+            row = row.reshape(len(row), -1).mean(axis=1)
+            if weight:
+                row = (row * weight[0])[weight[0] > 0]
+            losses.append(row)
+        return np.concatenate(losses).astype(np.float64)
+
+
+class CutLearningRate(keras.callbacks.Callback):
+    """Multiply the learning rate by `factor` after every `every` epochs in which `keep_best`
+    found no new best network (Keras' ``ReduceLROnPlateau``, counted against the anchor as
+    :class:`KeepBest` counts): a long series' correction goes on improving in smaller steps
+    once the first rate stalls. The rate is restored at the end, for the next fit."""
+
+    def __init__(self, keep_best, every=4, factor=0.3):
+        super().__init__()
+        self.keep_best, self.every, self.factor = keep_best, every, factor
+
+    def on_train_begin(self, logs=None):
+        self.first_rate = float(self.model.optimizer.learning_rate)
+
+    def on_epoch_end(self, epoch, logs=None):
+        if self.keep_best.wait and self.keep_best.wait % self.every == 0:
+            rate = self.model.optimizer.learning_rate
+            rate.assign(rate * self.factor)
+
+    def on_train_end(self, logs=None):
+        self.model.optimizer.learning_rate.assign(self.first_rate)
 
 
 class BatchProgress(keras.callbacks.Callback):
@@ -228,7 +282,8 @@ def train(model, build, X, y, *, architecture, training, weights, seed, key):
     if len(validation_rows):
         validation_data = Batches(X, y, rows=validation_rows, mean_over="span", **common)
         initial_loss = float(trainer.evaluate(validation_data, verbose=0))
-        callbacks.append(KeepBest(initial_loss, training.patience))
+        keep_best = KeepBest(initial_loss, training.patience, validation=validation_data)
+        callbacks += [keep_best, CutLearningRate(keep_best)]
     if training.verbose == 1:
         callbacks.append(BatchProgress(len(batches), training.epochs))
     history = trainer.fit(
