@@ -208,14 +208,21 @@ class ForecastComparison:
         horizons = sorted(self.models["horizon"].unique())
         for horizon in horizons:
             best = self.best(horizon)
+            rows = self.models[self.models["horizon"] == horizon]
+            loss = dict(zip(rows["model"], rows[self._loss_column()], strict=True))
             same = self.indistinguishable_from_best(alpha, horizon)
-            others = [m for m in self.models.loc[self.models["horizon"] == horizon, "model"]
-                      if m != best and m not in same]
-            text = f"{best} has the lowest {self._loss_column().upper()}"
+            # Models of exactly the best's loss (networks that all kept one anchor, say)
+            # share the first place: naming one of them "the lowest" would be arbitrary.
+            tied = [m for m in same if loss[m] == loss[best]]
+            same = [m for m in same if m not in tied]
+            others = [m for m in rows["model"] if m != best and m not in same + tied]
+            leaders, them = _join([best, *tied]), "them" if tied else "it"
+            text = (f"{leaders} {'share' if tied else 'has'} the lowest "
+                    f"{self._loss_column().upper()}")
             if same and not others:
-                text += f", but {_join(same)} {_are(same)} indistinguishable from it"
+                text += f", but {_join(same)} {_are(same)} indistinguishable from {them}"
             elif same:
-                text += (f"; {_join(same)} {_are(same)} indistinguishable from it and "
+                text += (f"; {_join(same)} {_are(same)} indistinguishable from {them} and "
                          f"{_join(others)} {_are(others)} significantly worse")
             else:
                 text += " and every other model is significantly worse"

@@ -11,7 +11,7 @@ import warnings
 from pathlib import Path
 
 # The options --quick sets: it fills in those not given, and never overrides one that is.
-DEFAULTS = dict(last=1258, windows=(30, 60), splits=3, epochs=20, units=(50,), dense_units=(25,))
+DEFAULTS = dict(last=1258, windows=(30, 60), splits=3, epochs=60, units=(50,), dense_units=(25,))
 QUICK = dict(last=400, windows=(20,), splits=2, epochs=2, units=(16,), dense_units=())
 OUTPUTS = ("forecast.png", "comparison.png", "results.csv")
 _PERIOD = re.compile(r"max|ytd|[1-9]\d*(d|wk|mo|y)")  # what Yahoo Finance accepts
@@ -144,7 +144,9 @@ def build_parser():
     compare.add_argument("--windows", type=_integers(distinct=True),
                          help="window lengths (default: 30,60)")
     compare.add_argument("--splits", type=_integer(2), help="TimeSeriesSplit folds (default: 3)")
-    compare.add_argument("--epochs", type=_integer(1), help="training epochs per fit (default: 20)")
+    compare.add_argument("--epochs", type=_integer(1),
+                         help="training epochs per fit, at most (default: 60; early stopping "
+                              "ends most fits sooner)")
     compare.add_argument("--units", type=_integers(), help="recurrent layer sizes (default: 50)")
     compare.add_argument("--dense-units", type=_integers(allow_empty=True),
                          help="hidden Dense layer sizes, or '' for none (default: 25)")

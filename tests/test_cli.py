@@ -342,7 +342,7 @@ def test_quick_never_overrides_an_explicit_option(tmp_path, capsys):
     assert (args.epochs, args.last, args.windows, args.units) == (5, 400, (20,), (16,))
     args = cli.build_parser().parse_args(["compare"])
     cli._settle(args)
-    assert (args.epochs, args.last, args.windows, args.period) == (20, 1258, (30, 60), "5y")
+    assert (args.epochs, args.last, args.windows, args.period) == (60, 1258, (30, 60), "5y")
 
 
 def test_yahoo_warnings_are_one_line_each(tmp_path, monkeypatch, capsys):

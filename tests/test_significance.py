@@ -451,3 +451,15 @@ def test_pandas_inputs_with_one_index_and_a_frame_of_forecasts():
     assert result.best() == "a"
     text = repr(result)
     assert "Models:" in text and "Pairs:" in text and "Holm" in text
+
+
+def test_models_of_the_same_loss_share_the_first_place_in_the_summary():
+    # Networks that all kept their anchor forecast alike: none of them is "the" best.
+    rng = np.random.default_rng(2)
+    y = rng.normal(size=250)
+    anchor = y + rng.normal(scale=1.0, size=250)
+    result = compare_forecasts(y, {"rnn": anchor, "lstm": anchor.copy(),
+                                   "naive": y + rng.normal(scale=3.0, size=250)},
+                               random_state=0)
+    assert result.summary().startswith(
+        "rnn and lstm share the lowest RMSE and every other model is significantly worse")
