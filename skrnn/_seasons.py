@@ -57,11 +57,47 @@ def season_of_dates(dates):
         return seasons.pop() if len(seasons) == 1 else 1
     if dates is None:
         return None
+    season = season_of_frequency(_frequency_of(dates))
+    return 1 if season is None else season
+
+
+def _frequency_of(dates):
+    """The frequency dates state or follow (inferred where they do not state one), or None."""
     freq = getattr(dates, "freq", None)
     if freq is None and isinstance(dates, pd.DatetimeIndex) and len(dates) >= 3:
         freq = pd.infer_freq(dates)
-    season = season_of_frequency(freq)
-    return 1 if season is None else season
+    return freq
+
+
+def season_positions(dates):
+    """Where each date stands in its season: ``(positions, season_length)``, positions from 0
+    to ``season_length - 1`` (the month of monthly dates, the weekday of daily ones, the
+    half-hour of the day of half-hourly ones, the week of the year of weekly ones, the 53rd
+    week counted as the 52nd), or None when the dates have no season (see
+    :func:`season_of_dates`: annual, irregular or no dates).
+
+    Read from the calendar, not counted from the first date, so that any span of a series
+    gives its dates the same positions.
+    """
+    season = season_of_dates(dates) if dates is not None else None
+    if season is None or season < 2:
+        return None
+    offset = pd.tseries.frequencies.to_offset(_frequency_of(dates))
+    base, n = offset.rule_code.split("-")[0], offset.n
+    if base in {"MS", "ME", "M", "BMS", "BME"}:
+        steps = dates.month - 1
+    elif base in {"SMS", "SME"}:  # the 1st (or 15th) and the 15th (or the month's end)
+        steps = 2 * (dates.month - 1) + (dates.day >= 15 if base == "SMS" else dates.day > 15)
+    elif base in {"QS", "QE", "Q", "BQS", "BQE"}:
+        steps = dates.quarter - 1
+    elif base == "W":
+        steps = np.minimum((dates.dayofyear - 1) // 7, 51)
+    elif base in _PER_WEEK:
+        steps = dates.dayofweek
+    else:  # steps within a day
+        seconds = 3600 * dates.hour + 60 * dates.minute + dates.second
+        steps = seconds // {"h": 3600, "bh": 3600, "min": 60, "s": 1}[base]
+    return np.asarray(steps, dtype=np.int64) // n % season, season
 
 
 def detect_season(series, max_lag):

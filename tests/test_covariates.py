@@ -175,6 +175,39 @@ def test_make_supervised_adds_exact_calendar_and_known_columns_of_the_forecast_d
     assert X.filter(like="[t+").shape[1] == 2 * (1 + 7 + 12)
 
 
+def test_the_season_calendar_is_one_hot_of_the_forecast_dates_position_in_its_season():
+    weeks = pd.DataFrame({"x": np.arange(120.0)},
+                         index=pd.date_range("2021-01-03", periods=120, freq="W-SUN"))
+    X, _ = make_supervised(weeks, "x", calendar=["season"], horizon=2)
+    columns = X.filter(like="season=")
+    assert columns.shape[1] == 52 and np.all(columns.sum(axis=1) == 1)
+    assert X["season=2[t+2]"].iloc[0] == 1.0  # row 0 forecasts the year's third Sunday
+    with pytest.raises(ValueError, match="has a season"):
+        make_supervised(pd.DataFrame({"x": np.ones(9)},
+                                     index=pd.period_range("2001", periods=9, freq="Y")),
+                        "x", calendar=["season"])
+
+
+def test_auto_also_weighs_the_linear_anchor_without_the_covariates():
+    from sklearn.pipeline import make_pipeline
+
+    from skrnn import GRURegressor, WindowTransformer
+
+    rng = np.random.default_rng(0)
+    n = 80
+    x = np.zeros(n)
+    for t in range(1, n):  # a mean-reverting series: its history predicts it, linearly
+        x[t] = 0.5 * x[t - 1] + rng.normal()
+    X = pd.DataFrame({"x": x[:-1]})
+    for i in range(30):  # known-future columns of pure noise: a linear fit on them overfits
+        X[f"noise{i}[t+1]"] = rng.normal(size=n - 1)
+    model = make_pipeline(WindowTransformer(3, covariates="future", time_axis="positions"),
+                          GRURegressor(units=2, dense_units=(), epochs=1))
+    network = model.fit(X, x[1:])[-1]
+    weights = network.anchor_weights_
+    assert max(weights, key=weights.get) == "linear_without_covariates", weights
+
+
 def test_make_supervised_refuses_calendar_without_dates_or_unknown_features():
     frame = pd.DataFrame({"Close": [1.0, 2.0, 3.0]})
     with pytest.raises(ValueError, match="DatetimeIndex"):

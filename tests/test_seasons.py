@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from skrnn import WindowTransformer
-from skrnn._seasons import detect_season, season_of_dates, season_of_frequency
+from skrnn._seasons import detect_season, season_of_dates, season_of_frequency, season_positions
 
 FREQUENCIES = [("MS", 12), ("ME", 12), ("QS", 4), ("QE-MAR", 4), ("W-SUN", 52), ("W-SAT", 52),
                ("D", 7), ("B", 5), ("h", 24), ("2h", 12), ("30min", 48), ("15min", 96),
@@ -53,3 +53,28 @@ def test_a_season_is_found_in_the_autocorrelation_and_none_in_a_random_walk():
              for seed in range(20)]
     assert found.count(None) >= 18  # a 5 % test, corrected for the 23 lags looked at
     assert detect_season(seasonal, max_lag=8) is None  # the window does not reach a season
+
+
+@pytest.mark.parametrize(("freq", "season", "first", "position"),
+                         [("MS", 12, "2020-03-01", 2), ("QS", 4, "2020-07-01", 2),
+                          ("D", 7, "2020-03-04", 2), ("B", 5, "2020-03-04", 2),
+                          ("h", 24, "2020-01-01 05:00", 5), ("30min", 48, "2020-01-01 01:30", 3),
+                          ("2h", 12, "2020-01-01 04:00", 2), ("W-SUN", 52, "2020-01-19", 2)])
+def test_each_date_gets_its_position_in_the_season_of_its_frequency(freq, season, first,
+                                                                    position):
+    # 2020-03-04 is a Wednesday (2); 2020-01-19 is the year's third Sunday
+    dates = pd.date_range(first, periods=200, freq=freq)
+    positions, length = season_positions(dates[np.arange(200)])  # freq inferred, not stated
+    assert length == season and positions[0] == position
+    steps = np.diff(positions) % season
+    assert set(positions) == set(range(season)) and np.all((steps == 1) | (positions[1:] == 0))
+
+
+def test_positions_are_read_from_the_calendar_so_any_span_agrees():
+    dates = pd.period_range("2001-01", periods=40, freq="M")
+    whole, _ = season_positions(dates)
+    later, _ = season_positions(dates[7:])
+    np.testing.assert_array_equal(later, whole[7:])
+    assert whole.tolist()[:13] == [*range(12), 0]
+    assert season_positions(pd.period_range("2001", periods=9, freq="Y")) is None
+    assert season_positions(pd.bdate_range("2024-01-01", periods=60).delete([10])) is None

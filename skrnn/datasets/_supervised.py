@@ -5,17 +5,39 @@ from numbers import Integral
 import numpy as np
 import pandas as pd
 
+from .._seasons import season_positions
+
 CALENDAR = {
     "dayofweek": range(7), "dayofmonth": range(1, 32), "month": range(1, 13),
-    "quarter": range(1, 5), "hour": range(24),
+    "quarter": range(1, 5), "hour": range(24), "season": None,  # range: the season's length
 }
 
 
-def _calendar_columns(dates, attributes, step):
+def _season_of_frame(index):
+    """Each date's position in the season of the index's frequency, and that season."""
+    found = season_positions(index)
+    if found is None:
+        raise ValueError(
+            "calendar=['season'] needs dates of a frequency that has a season (monthly: 12, "
+            "quarterly: 4, weekly: 52, daily: 7, business days: 5, hourly: 24, half-hourly: "
+            "48), but the frame's dates have none (annual, irregular such as trading days "
+            "with holidays, or fewer than three). Leave 'season' out, or name the calendar "
+            "features: 'dayofweek', 'month', ..."
+        )
+    return found
+
+
+def _calendar_columns(dates, attributes, step, seasons=None):
     """One-hot columns ``"<attribute>=<value>[t+<step>]"`` of the dates, every value of the
-    attribute's range present (so that every span has the same columns)."""
+    attribute's range present (so that every span has the same columns); "season" from
+    `seasons`, the positions of these dates in their season and its length."""
     columns = {}
     for attribute in attributes:
+        if attribute == "season":
+            positions, length = seasons
+            for value in range(length):
+                columns[f"season={value}[t+{step}]"] = (positions == value).astype(float)
+            continue
         values = np.asarray(getattr(dates, "day" if attribute == "dayofmonth" else attribute))
         for value in CALENDAR[attribute]:
             columns[f"{attribute}={value}[t+{step}]"] = (values == value).astype(float)
@@ -58,7 +80,10 @@ def make_supervised(frame, target="Close", *, horizon=1, features=None, multi_ou
         Calendar features of the forecast date (the date of the row `y` is taken from, so
         holidays and weekends of trading days are exact), one-hot, as
         ``"<feature>=<value>[t+h]"``: any of ``"dayofweek"`` (0 = Monday), ``"dayofmonth"``,
-        ``"month"``, ``"quarter"``, ``"hour"``. Needs a DatetimeIndex or PeriodIndex.
+        ``"month"``, ``"quarter"``, ``"hour"``, and ``"season"``: the position of the date in
+        the season of the index's frequency (the month of monthly dates, the half-hour of the
+        day of half-hourly ones, the week of the year of weekly ones: 12, 48 and 52 columns),
+        the season the networks' seasonal anchors use. Needs a DatetimeIndex or PeriodIndex.
 
     Returns
     -------
@@ -86,6 +111,14 @@ def make_supervised(frame, target="Close", *, horizon=1, features=None, multi_ou
     >>> X, y = make_supervised(days, calendar=["dayofweek"])
     >>> X.filter(like="dayofweek=0").columns.tolist(), X["dayofweek=0[t+1]"].tolist()
     (['dayofweek=0[t+1]'], [0.0, 1.0])
+
+    With the month of monthly dates, as the position in their season of 12:
+
+    >>> months = pd.DataFrame({"sales": range(30)},
+    ...                       index=pd.date_range("2020-01-01", periods=30, freq="MS"))
+    >>> X, y = make_supervised(months, "sales", calendar=["season"])
+    >>> X.shape, int(X["season=0[t+1]"].iloc[11])  # row 11 (December) forecasts January
+    ((29, 13), 1)
     """
     if not isinstance(frame, pd.DataFrame):
         raise TypeError(f"frame must be a pandas DataFrame, got {type(frame).__name__}.")
@@ -117,12 +150,15 @@ def make_supervised(frame, target="Close", *, horizon=1, features=None, multi_ou
             f"The frame has {len(frame)} rows; at least horizon + 1 = {horizon + 1} are needed."
         )
     n = len(frame) - horizon
+    seasons = _season_of_frame(frame.index) if "season" in calendar else None
     X = frame[features].iloc[:n]
     steps = range(1, horizon + 1) if multi_output else [horizon]
     future = {}
     for h in steps:
         future.update({f"{name}[t+{h}]": frame[name].to_numpy()[h : h + n] for name in known})
-        future.update(_calendar_columns(frame.index[h : h + n], calendar, h))
+        future.update(_calendar_columns(
+            frame.index[h : h + n], calendar, h,
+            None if seasons is None else (seasons[0][h : h + n], seasons[1])))
     if future:
         X = pd.concat([X, pd.DataFrame(future, index=X.index)], axis=1)
     columns = {f"{target}[t+{h}]": frame[target].to_numpy()[h : h + n] for h in steps}
