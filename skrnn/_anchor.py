@@ -439,8 +439,8 @@ def _prior(name, X, y, feature, season_length, n_covariates, per_window, sample_
 
 def fit_anchor(name, X, y, feature, season_length=None, n_covariates=0, per_window=None,
                return_error=False, sample_weight=None, priors=None, **stats):
-    """Kernel and bias of the anchor `name` ("linear", "last", or one of
-    :data:`SEASONAL_ANCHORS`), in standardised units (with `per_window`, in those of each
+    """Kernel and bias of the anchor `name` ("linear", "last", :data:`HISTORY_LINEAR` or one
+    of :data:`SEASONAL_ANCHORS`), in standardised units (with `per_window`, in those of each
     window's normalised `feature`, where "last" is the window's last value itself). "linear"
     is shrunk toward whichever of `priors` (by default :data:`PRIORS`, those that can be
     fitted: the seasonal ones need `season_length`) gives the lowest leave-one-out error.
@@ -448,6 +448,9 @@ def fit_anchor(name, X, y, feature, season_length=None, n_covariates=0, per_wind
     leave-one-out for the ridge regressions; for the others, which fit nothing but the exact
     map between units, their error on the training rows. Sample weights weigh every sum.
     None where a seasonal anchor cannot be fitted (see :func:`seasonal_naive_map`)."""
+    if name == HISTORY_LINEAR:
+        return _history_linear(X, y, feature, season_length, n_covariates, per_window,
+                               return_error, sample_weight, priors, stats)
     part = dict(n_covariates=n_covariates, per_window=per_window, sample_weight=sample_weight)
     fixed = (feature, season_length, n_covariates, per_window, sample_weight, stats)
     if name in ("last", "exponential_smoothing", *SEASONAL_ANCHORS):
@@ -470,6 +473,28 @@ def fit_anchor(name, X, y, feature, season_length=None, n_covariates=0, per_wind
     if best is None:
         return None
     return best if return_error else best[:2]
+
+
+# The linear anchor on the windowed history alone, the covariates left out: a candidate of
+# "auto" beside "linear" where there are covariates, which cost as much as they help on short
+# series (a season's one-hot columns add a coefficient per step of the season).
+HISTORY_LINEAR = "linear_without_covariates"
+
+
+def _history_linear(X, y, feature, season_length, n_covariates, per_window, return_error,
+                    sample_weight, priors, stats):
+    """The ``"linear"`` anchor fitted on the windowed features alone, its kernel given zeros
+    on the covariates."""
+    n_windowed = X.shape[2] - n_covariates
+    windowed = dict(stats, x_mean=stats["x_mean"][:n_windowed],
+                    x_scale=stats["x_scale"][:n_windowed])
+    fit = fit_anchor("linear", X[:, :, :n_windowed], y, feature, season_length=season_length,
+                     per_window=per_window, return_error=return_error,
+                     sample_weight=sample_weight, priors=priors, **windowed)
+    if fit is None:
+        return None
+    kernel = np.vstack([fit[0], np.zeros((n_covariates, fit[0].shape[1]))])
+    return (kernel, *fit[1:])
 
 
 def rolling_origin_errors(X, y, feature, *, candidates, n_blocks=3, fraction=0.3,

@@ -283,6 +283,8 @@ class _RecurrentRegressor(SequenceRegressor):
         it did not see)."""
         if self.anchor == "auto":
             candidates = ("linear", "last") + (_anchor.SEASONAL_ANCHORS if seasonal else ())
+            if self.n_covariates_:
+                candidates += (_anchor.HISTORY_LINEAR,)
             weights = _anchor.combination_weights(_anchor.rolling_origin_errors(
                 X, y, feature, candidates=candidates, season_length=season, **part))
         else:
@@ -447,9 +449,10 @@ _DOC = """Regressor with stacked {cell} layers that reads each sample as a seque
         and N-BEATS), shrunk toward whichever of the four forecasts above (the seasonal ones
         only with a season) has the lowest exact leave-one-out error, with the penalty of lowest
         leave-one-out error (Litterman's random-walk prior and its seasonal forms).
-        ``"auto"``: "linear", "last" and the seasonal ones, each weighed by its inverse
-        squared error on the last 30 % of the training rows, refitted on the rows before three
-        successive blocks of them (rolling origins; weights under 1 % dropped): a
+        ``"auto"``: "linear", "last" and the seasonal ones (with covariates, also
+        ``"linear_without_covariates"``: "linear" on the windows alone), each weighed by its
+        inverse squared error on the last 30 % of the training rows, refitted on the rows
+        before three successive blocks of them (rolling origins; weights under 1 % dropped): a
         combination is steadier than the one anchor that scored best on a few blocks. The
         anchor is frozen and the correction starts at zero, so the untrained network is the
         anchor; with an anchor, the recurrent layers read each window relative to its last
