@@ -24,7 +24,8 @@ chosen. ``--span test`` (the default) scores the test folds.
 
     python benchmarks/bench_quality.py [--series lynx_annual,nile_annual] [--seeds 0,1,2]
         [--models persistence,ridge,anchor,rnn,lstm,gru,ets,arima,snaive] [--span test]
-        [--params '{"validation_fraction": 0.2}'] [--n-jobs 2] [--data ../shared/data/quality]
+        [--params '{"validation_fraction": 0.2}'] [--calendar] [--n-jobs 2]
+        [--data ../shared/data/quality]
 """
 
 import argparse
@@ -46,6 +47,7 @@ from sklearn.preprocessing import MinMaxScaler
 from skrnn import GRURegressor, LSTMRegressor, PersistenceRegressor, RNNRegressor, WindowTransformer
 from skrnn._anchor import flat_design
 from skrnn._seasons import season_of_dates
+from skrnn.datasets import make_supervised
 
 WINDOWS = {
     "airpassengers_monthly": 24, "co2_weekly": 52, "elec_equip_monthly": 24,
@@ -77,10 +79,12 @@ class AnchorAlone(GRURegressor):
         return (forecast + a.anchor_bias) * a.y_scale + a.y_mean
 
 
-def load(name, data):
+def load(name, data, calendar=False):
     """``(X, values, time_axis)``: X = the series but its last value, indexed by its dates
     (a DatetimeIndex, or a yearly PeriodIndex), the values, and the WindowTransformer's
-    ``time_axis`` ("positions" for a series numbered by steps)."""
+    ``time_axis`` ("positions" for a series numbered by steps). With `calendar`, X also
+    holds the one-hot position of each row's forecast date in its season
+    (``make_supervised(calendar=["season"])``), where the dates have a season."""
     frame = pd.read_csv(data / f"{name}.csv.gz")
     values = frame["value"].to_numpy(float)
     first = frame.columns[0]
@@ -91,6 +95,9 @@ def load(name, data):
     else:
         index = pd.RangeIndex(len(frame))
     X = pd.DataFrame({"value": values[:-1]}, index=index[:-1])
+    if calendar and season_length(X) > 1:
+        X = make_supervised(pd.DataFrame({"value": values}, index=index), "value",
+                            calendar=["season"])[0]
     return X, values, "positions" if first == "step" else "auto"
 
 
@@ -125,17 +132,21 @@ def peer_forecasts(kind, values, fit, score, season):
     return np.asarray(fitted)[score + 1]
 
 
-def pipeline(model, window, time_axis):
+def pipeline(model, window, time_axis, calendar=False):
     return TransformedTargetRegressor(
         make_pipeline(MinMaxScaler().set_output(transform="pandas"),
-                      WindowTransformer(window, time_axis=time_axis), model),
+                      WindowTransformer(window, time_axis=time_axis,
+                                        covariates="future" if calendar else None), model),
         transformer=MinMaxScaler())
 
 
-def score(name, model_name, seed, data, span, params):
+def score(name, model_name, seed, data, span, params, calendar=False):
     """Mean RMSE over the folds, median fit seconds and the share of fits whose trained
-    correction was kept, for one (series, model, seed)."""
-    X, values, time_axis = load(name, data)
+    correction was kept, for one (series, model, seed); with `calendar`, the skrnn models
+    and Ridge also read the calendar of the forecast date (see :func:`load`)."""
+    calendar = calendar and model_name not in ("persistence", *PEERS)
+    X, values, time_axis = load(name, data, calendar)
+    calendar = X.shape[1] > 1
     y = values[1:]
     params = dict(params)
     if "keep_margin" in params:  # the correction rule's margin, not a parameter of the networks
@@ -159,7 +170,7 @@ def score(name, model_name, seed, data, span, params):
                 forecast = peer_forecasts(model_name, values, fit, test, season_length(X))
             seconds.append(time.perf_counter() - started)
         else:
-            estimator = pipeline(model, WINDOWS[name], time_axis)
+            estimator = pipeline(model, WINDOWS[name], time_axis, calendar)
             estimator.fit(X.iloc[fit], y[fit])
             seconds.append(time.perf_counter() - started)
             forecast = estimator.predict(X.iloc[test])
@@ -186,6 +197,10 @@ def main():
     parser.add_argument("--params", default="{}",
                         help="JSON of parameters for the networks and the anchor (and "
                              "keep_margin: the margin a trained correction must win by)")
+    parser.add_argument("--calendar", action="store_true",
+                        help="give the skrnn models and Ridge the one-hot position of the "
+                             "forecast date in its season as covariates (the month of "
+                             "monthly series, ...)")
     parser.add_argument("--n-jobs", type=int, default=2)
     parser.add_argument("--out", help="also write every result to this CSV file")
     parser.add_argument("--max-arima-season", type=int, default=24,
@@ -210,7 +225,8 @@ def main():
     tasks.sort(key=lambda task: -WINDOWS[task[0]] * (task[1] in NETWORKS or task[1] == "arima"))
     started = time.perf_counter()
     results = joblib.Parallel(n_jobs=args.n_jobs, verbose=5)(
-        joblib.delayed(score)(*task, data, args.span, params) for task in tasks)
+        joblib.delayed(score)(*task, data, args.span, params, args.calendar)
+        for task in tasks)
     frame = pd.DataFrame(results, columns=["series", "model", "seed", "rmse", "fit_s", "kept"])
     if args.out:
         frame.to_csv(args.out, index=False)
@@ -239,6 +255,7 @@ def main():
     table = pd.DataFrame(rows).set_index("series")
     print(f"\n{args.span} span, RMSE / persistence (median over seeds; 'worst' = worst seed; "
           f"'kept' = share of fits that kept the trained correction), params {params}, "
+          f"{'calendar covariates, ' if args.calendar else ''}"
           f"{time.perf_counter() - started:.0f} s:")
     print(table.to_string(float_format=lambda v: f"{v:.3f}"))
     print("\nmedian over series:")
