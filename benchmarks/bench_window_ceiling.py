@@ -17,10 +17,10 @@ state, which no window of a short series holds.
 
 import argparse
 import warnings
+from functools import partial
 from pathlib import Path
 
 import numpy as np
-
 from bench_quality import load, peer_forecasts, season_length, splits
 
 
@@ -75,8 +75,7 @@ def main():
                   + ("" if np.isfinite(score) else " (a fold holds fewer rows than coefficients)"))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            arima = ratio(values, lambda fit, test: peer_forecasts("arima", values, fit, test,
-                                                                   season))
+            arima = ratio(values, partial(peer_forecasts, "arima", values, season=season))
             from statsforecast.models import AutoARIMA
 
             orders = []
