@@ -22,8 +22,9 @@ _NO_SEASON = {"YS", "YE", "Y", "BYS", "BYE", "A", "AS"}
 
 def season_of_frequency(freq):
     """The season length of a pandas frequency (offset or string): 12 for monthly, 4 for
-    quarterly, 52 for weekly, 7 for daily, 5 for business days, 24 for hourly, 48 for
-    half-hourly (steps in a day for any step that divides one); 1 for annual (no season).
+    quarterly, 52 for weekly, 7 for daily, 5 for business days (the days of a custom week
+    mask), 24 for hourly, 48 for half-hourly (steps in a day for any step that divides one; 8
+    for business hours of 09:00-17:00); 1 for annual (no season).
     None when the frequency is unknown or has no whole season (a step of 7 months or 5 hours,
     daily cycles of more than 1440 steps)."""
     if freq is None:
@@ -38,8 +39,12 @@ def season_of_frequency(freq):
     cycle = None
     if base in _PER_YEAR:
         cycle = _PER_YEAR[base]
+    elif base == "C":  # custom business days: the days of its week mask
+        cycle = len(offset.weekmask.split())
     elif base in _PER_WEEK:
         cycle = _PER_WEEK[base]
+    elif base == "bh":  # business hours: the hours of a business day
+        cycle = _business_hours(offset)
     elif base in _PER_DAY:
         cycle = _PER_DAY[base]
     if cycle is None or n < 1 or cycle % n or (base in _PER_DAY and cycle // n > 1440):
@@ -61,11 +66,25 @@ def season_of_dates(dates):
     return 1 if season is None else season
 
 
+def _business_hours(offset):
+    """Hours in a business day of a ``BusinessHour`` offset (8 for 09:00-17:00), or None for
+    opening hours in several parts or not on the hour."""
+    if len(offset.start) != 1 or offset.start[0].minute or offset.end[0].minute:
+        return None
+    return (offset.end[0].hour - offset.start[0].hour) % 24 or 24
+
+
 def _frequency_of(dates):
-    """The frequency dates state or follow (inferred where they do not state one), or None."""
+    """The frequency dates state or follow (inferred where they do not state one), or None.
+
+    Consecutive weekdays that state no frequency are read as neither daily nor business days:
+    pandas infers "D" from them, while the rest of the same business-day series infers "B",
+    and the two spans would get different seasons."""
     freq = getattr(dates, "freq", None)
     if freq is None and isinstance(dates, pd.DatetimeIndex) and len(dates) >= 3:
         freq = pd.infer_freq(dates)
+        if freq == "D" and not np.any(dates.dayofweek >= 5):
+            return None
     return freq
 
 
@@ -86,16 +105,24 @@ def season_positions(dates):
     base, n = offset.rule_code.split("-")[0], offset.n
     if base in {"MS", "ME", "M", "BMS", "BME"}:
         steps = dates.month - 1
-    elif base in {"SMS", "SME"}:  # the 1st (or 15th) and the 15th (or the month's end)
-        steps = 2 * (dates.month - 1) + (dates.day >= 15 if base == "SMS" else dates.day > 15)
+    elif base in {"SMS", "SME"}:  # the 1st (or day_of_month) and day_of_month (or the end)
+        second = (dates.day >= offset.day_of_month if base == "SMS"
+                  else dates.day > offset.day_of_month)
+        steps = 2 * (dates.month - 1) + second
     elif base in {"QS", "QE", "Q", "BQS", "BQE"}:
         steps = dates.quarter - 1
     elif base == "W":
         steps = np.minimum((dates.dayofyear - 1) // 7, 51)
+    elif base == "C":  # the rank of the weekday among those of the week mask
+        days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+        mask = sorted(days.index(day) for day in offset.weekmask.split())
+        steps = np.searchsorted(mask, dates.dayofweek)
     elif base in _PER_WEEK:
         steps = dates.dayofweek
-    else:  # steps within a day
+    else:  # steps within a day (of business hours: from the opening)
         seconds = 3600 * dates.hour + 60 * dates.minute + dates.second
+        if base == "bh":
+            seconds = seconds - 3600 * offset.start[0].hour
         steps = seconds // {"h": 3600, "bh": 3600, "min": 60, "s": 1}[base]
     return np.asarray(steps, dtype=np.int64) // n % season, season
 

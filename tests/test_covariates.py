@@ -217,6 +217,46 @@ def test_make_supervised_refuses_calendar_without_dates_or_unknown_features():
         make_supervised(frame, calendar=["weekday"])
     with pytest.raises(ValueError, match="not in the frame"):
         make_supervised(frame, known=["holiday"])
+    with pytest.raises(ValueError, match="names the target 'Close'.*Leave it out of known"):
+        make_supervised(frame, known="Close")  # X would hold y itself
+
+
+def test_make_supervised_takes_one_name_as_a_list_of_one():
+    frame = pd.DataFrame({"Close": np.arange(30.0), "promo": np.arange(30.0) % 2},
+                         index=pd.date_range("2020-01-01", periods=30, freq="MS"))
+    X, _ = make_supervised(frame, features="Close", known="promo", calendar="season")
+    expected, _ = make_supervised(frame, features=["Close"], known=["promo"],
+                                  calendar=["season"])
+    pd.testing.assert_frame_equal(X, expected)
+    assert X.shape[1] == 1 + 1 + 12
+
+
+@pytest.mark.parametrize(("rows", "match"), [([0, 1, 3, 2, 4, 5], "not in time order"),
+                                              ([0, 1, 1, 2, 3], "duplicated dates")])
+def test_make_supervised_refuses_periods_out_of_order_as_it_refuses_dates(rows, match):
+    frame = pd.DataFrame({"Close": np.arange(6.0)},
+                         index=pd.period_range("2020-01", periods=6, freq="M"))
+    with pytest.raises(ValueError, match=match):
+        make_supervised(frame.iloc[rows], calendar=["season"])
+
+
+def test_make_supervised_refuses_missing_dates():
+    frame = pd.DataFrame({"Close": [1.0, 2.0, 3.0]},
+                         index=pd.DatetimeIndex(["2020-01-01", pd.NaT, "2020-01-03"]))
+    with pytest.raises(ValueError, match=r"missing dates \(NaT\)"):
+        make_supervised(frame)
+
+
+def test_a_week_of_business_days_without_a_stated_frequency_is_told_to_state_it():
+    # A CSV's business days lose their freq: Monday to Friday alone would infer "D", seven
+    # season columns against the five of the series they came from.
+    week = pd.DataFrame({"Close": np.arange(5.0)},
+                        index=pd.DatetimeIndex(list(pd.bdate_range("2024-01-01", periods=5))))
+    with pytest.raises(ValueError, match=r"state their frequency \(frame.asfreq\('B'\)"):
+        make_supervised(week, calendar=["season"])
+    week.index.freq = "B"
+    X, _ = make_supervised(week, calendar=["season"])
+    assert X.filter(like="season=").shape[1] == 5
 
 
 def test_a_scaler_after_windows_with_covariates_is_refused(tiny):

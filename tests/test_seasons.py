@@ -10,10 +10,10 @@ from skrnn._seasons import detect_season, season_of_dates, season_of_frequency, 
 
 FREQUENCIES = [("MS", 12), ("ME", 12), ("QS", 4), ("QE-MAR", 4), ("W-SUN", 52), ("W-SAT", 52),
                ("D", 7), ("B", 5), ("h", 24), ("2h", 12), ("30min", 48), ("15min", 96),
-               ("YS", 1), ("YE", 1), ("7h", None), ("s", None)]
+               ("bh", 8), ("YS", 1), ("YE", 1), ("7h", None), ("s", None)]
 
 
-@pytest.mark.parametrize(("freq", "season"), FREQUENCIES)
+@pytest.mark.parametrize(("freq", "season"), [*FREQUENCIES, ("SMS-10", 24), ("2bh", 4)])
 def test_the_season_of_each_frequency(freq, season):
     assert season_of_frequency(freq) == season
 
@@ -78,3 +78,28 @@ def test_positions_are_read_from_the_calendar_so_any_span_agrees():
     assert whole.tolist()[:13] == [*range(12), 0]
     assert season_positions(pd.period_range("2001", periods=9, freq="Y")) is None
     assert season_positions(pd.bdate_range("2024-01-01", periods=60).delete([10])) is None
+
+
+@pytest.mark.parametrize(("dates", "expected"), [
+    # semi-monthly dates anchored on other days than the 15th: the 1st and the 10th
+    (pd.date_range("2020-01-01", periods=6, freq="SMS-10"), [0, 1, 2, 3, 4, 5]),
+    (pd.date_range("2020-01-01", periods=6, freq="SME-20"), [0, 1, 2, 3, 4, 5]),
+    # a working week of Sunday to Thursday: 2024-01-04 is a Thursday, 2024-01-07 a Sunday
+    (pd.bdate_range("2024-01-03", periods=6, freq="C", weekmask="Sun Mon Tue Wed Thu"),
+     [2, 3, 4, 0, 1, 2]),
+    # business hours, 09:00 to 17:00: position 0 is the opening hour
+    (pd.date_range("2024-01-01 15:00", periods=4, freq="bh"), [6, 7, 0, 1]),
+])
+def test_positions_follow_the_offsets_own_anchor_days_and_hours(dates, expected):
+    positions, _ = season_positions(dates)
+    assert positions.tolist() == expected
+
+
+def test_a_few_weekdays_without_a_stated_frequency_have_no_season_to_tell():
+    # pandas infers "D" from Monday to Friday, and "B" from the longer span they belong to
+    week = pd.DatetimeIndex(list(pd.bdate_range("2024-01-01", periods=5)))
+    assert week.freq is None and pd.infer_freq(week) == "D"
+    assert season_positions(week) is None
+    two_weeks = pd.DatetimeIndex(list(pd.bdate_range("2024-01-01", periods=12)))
+    assert season_positions(two_weeks)[1] == 5
+    assert season_positions(pd.DatetimeIndex(list(pd.date_range("2024-01-01", periods=7))))[1] == 7

@@ -21,10 +21,19 @@ def _season_of_frame(index):
             "calendar=['season'] needs dates of a frequency that has a season (monthly: 12, "
             "quarterly: 4, weekly: 52, daily: 7, business days: 5, hourly: 24, half-hourly: "
             "48), but the frame's dates have none (annual, irregular such as trading days "
-            "with holidays, or fewer than three). Leave 'season' out, or name the calendar "
-            "features: 'dayofweek', 'month', ..."
+            "with holidays, fewer than three, or a few weekdays that could be daily or "
+            "business days). If they are regular, state their frequency "
+            "(frame.asfreq('B'), or frame.index.freq = 'MS'); else leave 'season' out, or "
+            "name the calendar features: 'dayofweek', 'month', ..."
         )
     return found
+
+
+def _names(value):
+    """A list of column or feature names from None, one name, or several."""
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
 
 
 def _calendar_columns(dates, attributes, step, seasons=None):
@@ -63,20 +72,21 @@ def make_supervised(frame, target="Close", *, horizon=1, features=None, multi_ou
     horizon : int, default=1
         How many rows ahead to forecast (``1`` = the next row).
 
-    features : list of str or None, default=None
+    features : str, list of str or None, default=None
         Columns of `X`. None means ``[target]`` (a univariate series).
 
     multi_output : bool, default=False
         If True, `y` has one column per step ``t+1 .. t+horizon`` (direct multi-step
         forecasting); else only the value at ``t + horizon``.
 
-    known : list of str or None, default=None
+    known : str, list of str or None, default=None
         Columns whose values are known in advance for the forecast time (a scheduled event,
         a planned price): `X` gets each one's value at every forecast step, as
         ``"<column>[t+h]"``. ``WindowTransformer(covariates="future")`` passes them to the
-        network beside the windows (see :ref:`covariates`).
+        network beside the windows (see :ref:`covariates`). Not the target: its value at the
+        forecast time is y.
 
-    calendar : list of str or None, default=None
+    calendar : str, list of str or None, default=None
         Calendar features of the forecast date (the date of the row `y` is taken from, so
         holidays and weekends of trading days are exact), one-hot, as
         ``"<feature>=<value>[t+h]"``: any of ``"dayofweek"`` (0 = Monday), ``"dayofmonth"``,
@@ -124,9 +134,13 @@ def make_supervised(frame, target="Close", *, horizon=1, features=None, multi_ou
         raise TypeError(f"frame must be a pandas DataFrame, got {type(frame).__name__}.")
     if not isinstance(horizon, Integral) or isinstance(horizon, bool) or horizon < 1:
         raise ValueError(f"horizon must be a positive int, got {horizon!r}.")
-    features = [target] if features is None else list(features)
-    known = [] if known is None else list(known)
-    calendar = [] if calendar is None else list(calendar)
+    features = [target] if features is None else _names(features)
+    known, calendar = _names(known), _names(calendar)
+    if target in known:
+        raise ValueError(
+            f"known={known} names the target {target!r}: its value at the forecast time is "
+            "what y holds, so X would hold the answer. Leave it out of known."
+        )
     unknown = [name for name in calendar if name not in CALENDAR]
     if unknown:
         raise ValueError(f"calendar features {unknown} are not among {list(CALENDAR)}.")
@@ -140,7 +154,9 @@ def make_supervised(frame, target="Close", *, horizon=1, features=None, multi_ou
         raise ValueError(
             f"Columns {missing} are not in the frame; available: {list(frame.columns)}."
         )
-    if isinstance(frame.index, pd.DatetimeIndex):
+    if isinstance(frame.index, (pd.DatetimeIndex, pd.PeriodIndex)):
+        if frame.index.hasnans:
+            raise ValueError("The frame's date index has missing dates (NaT); drop those rows.")
         if frame.index.has_duplicates:
             raise ValueError("The frame's date index has duplicated dates; drop them first.")
         if not frame.index.is_monotonic_increasing:
