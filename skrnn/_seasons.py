@@ -82,10 +82,19 @@ def _frequency_of(dates):
     and the two spans would get different seasons."""
     freq = getattr(dates, "freq", None)
     if freq is None and isinstance(dates, pd.DatetimeIndex) and len(dates) >= 3:
-        freq = pd.infer_freq(dates)
+        freq = pd.infer_freq(dates) or _months_on_one_day(dates)
         if freq == "D" and not np.any(dates.dayofweek >= 5):
             return None
     return freq
+
+
+def _months_on_one_day(dates):
+    """"<n>MS" for dates on one day of every n-th month (the 15th of each month, which pandas
+    infers no frequency for), else None."""
+    if len(dates) < 3 or np.any(dates.day != dates.day[0]) or np.any(dates.hour != dates.hour[0]):
+        return None
+    steps = np.diff(dates.year * 12 + dates.month)
+    return f"{steps[0]}MS" if steps[0] >= 1 and np.all(steps == steps[0]) else None
 
 
 def season_positions(dates):

@@ -87,6 +87,11 @@ def test_positions_are_read_from_the_calendar_so_any_span_agrees():
     # a working week of Sunday to Thursday: 2024-01-04 is a Thursday, 2024-01-07 a Sunday
     (pd.bdate_range("2024-01-03", periods=6, freq="C", weekmask="Sun Mon Tue Wed Thu"),
      [2, 3, 4, 0, 1, 2]),
+    # monthly on the 15th, for which pandas infers no frequency; quarterly on the 15th
+    (pd.date_range("2020-03-01", periods=6, freq="MS") + pd.Timedelta(days=14),
+     [2, 3, 4, 5, 6, 7]),
+    (pd.date_range("2020-02-01", periods=5, freq="3MS") + pd.Timedelta(days=14),
+     [0, 1, 2, 3, 0]),
     # business hours, 09:00 to 17:00: position 0 is the opening hour
     (pd.date_range("2024-01-01 15:00", periods=4, freq="bh"), [6, 7, 0, 1]),
 ])
