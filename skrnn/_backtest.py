@@ -11,6 +11,7 @@ from sklearn.base import clone
 
 from ._compat import _num_samples, _safe_indexing
 from ._forecast import _longest_window
+from ._placement import frequency
 from ._progress import on_terminal, progress_bar
 
 _STEP = re.compile(r"\[t\+(\d+)\]$")
@@ -54,9 +55,7 @@ def _target_labels(index, positions):
     beyond = positions.max() - len(index) + 1
     if beyond <= 0:
         return index.take(positions)
-    freq = getattr(index, "freq", None)
-    if freq is None and isinstance(index, pd.DatetimeIndex) and len(index) > 2:
-        freq = pd.infer_freq(index)
+    freq = frequency(index)[0] if isinstance(index, (pd.DatetimeIndex, pd.PeriodIndex)) else None
     if isinstance(index, pd.RangeIndex):
         extended = pd.RangeIndex(index.start, index.stop + beyond * index.step, index.step)
     elif freq is not None:
