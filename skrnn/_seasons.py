@@ -40,7 +40,7 @@ def season_of_frequency(freq):
     if base in _PER_YEAR:
         cycle = _PER_YEAR[base]
     elif base == "C":  # custom business days: the days of its week mask
-        cycle = len(offset.weekmask.split())
+        cycle = len(_working_days(offset))
     elif base in _PER_WEEK:
         cycle = _PER_WEEK[base]
     elif base == "bh":  # business hours: the hours of a business day
@@ -64,6 +64,18 @@ def season_of_dates(dates):
         return None
     season = season_of_frequency(_frequency_of(dates))
     return 1 if season is None else season
+
+
+def _working_days(offset):
+    """The weekdays (0 = Monday) of a ``CustomBusinessDay``'s week mask, which pandas keeps
+    as given: "Sun Mon Tue", "1111100" or [1, 1, 1, 1, 1, 0, 0]."""
+    mask = offset.weekmask
+    if isinstance(mask, str) and " " not in mask and set(mask) <= {"0", "1"}:
+        mask = [int(flag) for flag in mask]
+    if isinstance(mask, str):
+        names = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+        return sorted(names.index(day) for day in mask.split())
+    return [day for day, flag in enumerate(mask) if flag]
 
 
 def _business_hours(offset):
@@ -123,9 +135,7 @@ def season_positions(dates):
     elif base == "W":
         steps = np.minimum((dates.dayofyear - 1) // 7, 51)
     elif base == "C":  # the rank of the weekday among those of the week mask
-        days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
-        mask = sorted(days.index(day) for day in offset.weekmask.split())
-        steps = np.searchsorted(mask, dates.dayofweek)
+        steps = np.searchsorted(_working_days(offset), dates.dayofweek)
     elif base in _PER_WEEK:
         steps = dates.dayofweek
     else:  # steps within a day (of business hours: from the opening)

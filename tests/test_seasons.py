@@ -92,6 +92,7 @@ def test_positions_are_read_from_the_calendar_so_any_span_agrees():
      [2, 3, 4, 5, 6, 7]),
     (pd.date_range("2020-02-01", periods=5, freq="3MS") + pd.Timedelta(days=14),
      [0, 1, 2, 3, 0]),
+    (pd.bdate_range("2024-01-03", periods=4, freq="C", weekmask="1101100"), [2, 3, 0, 1]),
     # business hours, 09:00 to 17:00: position 0 is the opening hour
     (pd.date_range("2024-01-01 15:00", periods=4, freq="bh"), [6, 7, 0, 1]),
 ])
